@@ -1,0 +1,184 @@
+//! The normalised event: what every ingest adapter produces and the engine consumes.
+
+use std::collections::BTreeMap;
+
+use crate::{Severity, Timestamp};
+
+/// Labels identify; sorted so that fingerprints and group keys are stable.
+pub type Labels = BTreeMap<String, String>;
+
+/// Which wire format an event arrived in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SourceKind {
+    /// `POST /v2/enqueue`
+    PagerDuty,
+    /// `POST /api/v2/alerts`
+    AlertmanagerApi,
+    /// `POST /hooks/alertmanager/{key}`
+    AlertmanagerWebhook,
+    /// `POST /hooks/generic/{key}`
+    Generic,
+    /// Synthetic events from `serve --demo`.
+    Demo,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PagerDuty => "pagerduty",
+            Self::AlertmanagerApi => "alertmanager-api",
+            Self::AlertmanagerWebhook => "alertmanager",
+            Self::Generic => "generic",
+            Self::Demo => "demo",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [
+            Self::PagerDuty,
+            Self::AlertmanagerApi,
+            Self::AlertmanagerWebhook,
+            Self::Generic,
+            Self::Demo,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == value)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventAction {
+    /// The condition is (still) happening.
+    Trigger,
+    /// Someone at the source has seen it (PagerDuty `acknowledge`).
+    Acknowledge,
+    /// The condition has cleared.
+    Resolve,
+}
+
+impl EventAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Trigger => "trigger",
+            Self::Acknowledge => "acknowledge",
+            Self::Resolve => "resolve",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Trigger, Self::Acknowledge, Self::Resolve].into_iter().find(|a| a.as_str() == value)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub href: String,
+    pub text: Option<String>,
+}
+
+/// One normalised event. The tenant and service are not here: they come from
+/// the integration key the event arrived with, never from the payload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub source_kind: SourceKind,
+    pub action: EventAction,
+    /// Identifies the alert this event belongs to, per tenant
+    /// (PagerDuty `dedup_key`, Alertmanager fingerprint of the label set, …).
+    pub dedup_key: String,
+    /// One line for humans.
+    pub summary: String,
+    /// Where it happened (host, instance, resource).
+    pub source: Option<String>,
+    pub severity: Severity,
+    /// When the source says it happened (PagerDuty `timestamp`, `startsAt`).
+    pub occurred_at: Option<Timestamp>,
+    /// When the source says it will stop (`endsAt`); a past `ends_at` resolves.
+    pub ends_at: Option<Timestamp>,
+    /// Identifying labels: grouping and matching use these.
+    pub labels: Labels,
+    /// Non-identifying text (Alertmanager annotations, PagerDuty component/group/class).
+    pub annotations: Labels,
+    /// Free-form structured details (`custom_details`, `values`, …).
+    pub details: serde_json::Value,
+    pub links: Vec<Link>,
+}
+
+impl Event {
+    /// A minimal trigger, convenient for tests and the demo stream.
+    pub fn trigger(dedup_key: impl Into<String>, summary: impl Into<String>) -> Self {
+        Self {
+            source_kind: SourceKind::Generic,
+            action: EventAction::Trigger,
+            dedup_key: dedup_key.into(),
+            summary: summary.into(),
+            source: None,
+            severity: Severity::Error,
+            occurred_at: None,
+            ends_at: None,
+            labels: Labels::new(),
+            annotations: Labels::new(),
+            details: serde_json::Value::Null,
+            links: Vec::new(),
+        }
+    }
+
+    /// The action as of `now`: an Alertmanager alert whose `endsAt` has passed is resolved.
+    pub fn effective_action(&self, now: Timestamp) -> EventAction {
+        match (self.action, self.ends_at) {
+            (EventAction::Trigger, Some(ends_at)) if ends_at <= now => EventAction::Resolve,
+            (action, _) => action,
+        }
+    }
+}
+
+/// Alertmanager's fingerprint of a label set: FNV-1a 64 over the sorted
+/// names and values, each followed by a 0xff separator, as 16 hex digits.
+pub fn label_fingerprint(labels: &Labels) -> String {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut hash = OFFSET;
+    let mut feed = |bytes: &[u8]| {
+        for byte in bytes {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(PRIME);
+        }
+    };
+    for (name, value) in labels {
+        feed(name.as_bytes());
+        feed(&[0xff]);
+        feed(value.as_bytes());
+        feed(&[0xff]);
+    }
+    format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_is_order_independent_and_stable() {
+        let mut a = Labels::new();
+        a.insert("alertname".into(), "HighCPU".into());
+        a.insert("instance".into(), "db1".into());
+        let fp = label_fingerprint(&a);
+        assert_eq!(fp.len(), 16);
+        let mut b = Labels::new();
+        b.insert("instance".into(), "db1".into());
+        b.insert("alertname".into(), "HighCPU".into());
+        assert_eq!(fp, label_fingerprint(&b));
+        b.insert("instance".into(), "db2".into());
+        assert_ne!(fp, label_fingerprint(&b));
+    }
+
+    #[test]
+    fn past_ends_at_resolves() {
+        let now: Timestamp = "2026-01-01T00:00:00Z".parse().expect("valid");
+        let mut event = Event::trigger("k", "s");
+        assert_eq!(event.effective_action(now), EventAction::Trigger);
+        event.ends_at = Some("2025-12-31T23:59:00Z".parse().expect("valid"));
+        assert_eq!(event.effective_action(now), EventAction::Resolve);
+        event.ends_at = Some("2026-01-01T00:04:00Z".parse().expect("valid"));
+        assert_eq!(event.effective_action(now), EventAction::Trigger);
+    }
+}

@@ -1,0 +1,227 @@
+//! Alerts, incidents, their timelines and the notifications they cause.
+
+use std::fmt;
+
+use crate::{AlertId, ChannelId, IncidentId, Labels, ServiceId, Severity, TenantId, Timestamp};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AlertStatus {
+    Firing,
+    Acknowledged,
+    Resolved,
+}
+
+impl AlertStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Firing => "firing",
+            Self::Acknowledged => "acknowledged",
+            Self::Resolved => "resolved",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Firing, Self::Acknowledged, Self::Resolved].into_iter().find(|s| s.as_str() == value)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IncidentStatus {
+    Triggered,
+    Acknowledged,
+    Resolved,
+}
+
+impl IncidentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Triggered => "triggered",
+            Self::Acknowledged => "acknowledged",
+            Self::Resolved => "resolved",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Triggered, Self::Acknowledged, Self::Resolved]
+            .into_iter()
+            .find(|s| s.as_str() == value)
+    }
+
+    pub fn is_open(self) -> bool {
+        self != Self::Resolved
+    }
+}
+
+/// P1 is the most urgent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Priority(u8);
+
+impl Priority {
+    pub const P1: Self = Self(1);
+    pub const P5: Self = Self(5);
+
+    /// Clamped into P1..=P5.
+    pub fn new(level: u8) -> Self {
+        Self(level.clamp(1, 5))
+    }
+
+    pub fn level(self) -> u8 {
+        self.0
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        let level: u8 =
+            value.strip_prefix('P').or_else(|| value.strip_prefix('p'))?.parse().ok()?;
+        (1..=5).contains(&level).then_some(Self(level))
+    }
+}
+
+impl fmt::Display for Priority {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "P{}", self.0)
+    }
+}
+
+/// A deduplicated stream of events sharing one dedup key within a tenant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alert {
+    pub id: AlertId,
+    pub tenant: TenantId,
+    pub service: ServiceId,
+    pub incident_id: IncidentId,
+    pub dedup_key: String,
+    pub status: AlertStatus,
+    pub severity: Severity,
+    pub summary: String,
+    pub source: Option<String>,
+    pub labels: Labels,
+    pub first_seen: Timestamp,
+    pub last_seen: Timestamp,
+    pub resolved_at: Option<Timestamp>,
+    pub event_count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incident {
+    pub id: IncidentId,
+    pub tenant: TenantId,
+    pub service: ServiceId,
+    /// Service plus the values of the grouping labels; unique among open incidents of a tenant.
+    pub group_key: String,
+    pub title: String,
+    pub status: IncidentStatus,
+    pub severity: Severity,
+    pub priority: Priority,
+    pub priority_reason: String,
+    /// Alerts ever attached.
+    pub alert_count: i64,
+    /// Alerts attached and not resolved.
+    pub active_alert_count: i64,
+    pub event_count: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub acknowledged_at: Option<Timestamp>,
+    pub acknowledged_by: Option<String>,
+    pub resolved_at: Option<Timestamp>,
+    pub resolved_by: Option<String>,
+    /// The opening notification has been queued (after the group wait).
+    pub open_notified: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimelineKind {
+    Opened,
+    AlertAttached,
+    AlertResolved,
+    AlertRetriggered,
+    PriorityChanged,
+    Acknowledged,
+    Resolved,
+    Note,
+    NotificationQueued,
+    NotificationSent,
+    NotificationFailed,
+    NotificationDeadLettered,
+}
+
+impl TimelineKind {
+    pub const ALL: [Self; 12] = [
+        Self::Opened,
+        Self::AlertAttached,
+        Self::AlertResolved,
+        Self::AlertRetriggered,
+        Self::PriorityChanged,
+        Self::Acknowledged,
+        Self::Resolved,
+        Self::Note,
+        Self::NotificationQueued,
+        Self::NotificationSent,
+        Self::NotificationFailed,
+        Self::NotificationDeadLettered,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Opened => "opened",
+            Self::AlertAttached => "alert_attached",
+            Self::AlertResolved => "alert_resolved",
+            Self::AlertRetriggered => "alert_retriggered",
+            Self::PriorityChanged => "priority_changed",
+            Self::Acknowledged => "acknowledged",
+            Self::Resolved => "resolved",
+            Self::Note => "note",
+            Self::NotificationQueued => "notification_queued",
+            Self::NotificationSent => "notification_sent",
+            Self::NotificationFailed => "notification_failed",
+            Self::NotificationDeadLettered => "notification_dead_lettered",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == value)
+    }
+}
+
+/// One line of an incident's history, with what caused it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineEntry {
+    pub incident_id: IncidentId,
+    pub tenant: TenantId,
+    pub at: Timestamp,
+    pub kind: TimelineKind,
+    pub message: String,
+    /// Who or what caused it: `user:admin`, `event:pagerduty`, `engine`, `channel:noc-webhook`.
+    pub actor: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NotifyReason {
+    Opened,
+    Acknowledged,
+    Resolved,
+}
+
+impl NotifyReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Opened => "opened",
+            Self::Acknowledged => "acknowledged",
+            Self::Resolved => "resolved",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Opened, Self::Acknowledged, Self::Resolved].into_iter().find(|r| r.as_str() == value)
+    }
+}
+
+/// A notification the engine wants sent; the store puts it in the outbox in
+/// the same transaction as the state change that caused it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notification {
+    pub tenant: TenantId,
+    pub incident_id: IncidentId,
+    pub channel: ChannelId,
+    pub reason: NotifyReason,
+    pub at: Timestamp,
+}

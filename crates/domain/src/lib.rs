@@ -1,0 +1,22 @@
+//! Watchfloor's vocabulary: the types every other crate speaks. No IO, no async, no clock.
+
+pub mod config;
+pub mod event;
+pub mod ids;
+pub mod incident;
+pub mod severity;
+
+pub use config::{
+    Channel, ChannelKind, Config, Criticality, DeliverySettings, Environment, Grouping,
+    Integration, IntegrationKind, Service, Tenant, Tier,
+};
+pub use event::{Event, EventAction, Labels, Link, SourceKind};
+pub use ids::{AlertId, ChannelId, IdError, IncidentId, IntegrationKey, ServiceId, TenantId};
+pub use incident::{
+    Alert, AlertStatus, Incident, IncidentStatus, Notification, NotifyReason, Priority,
+    TimelineEntry, TimelineKind,
+};
+pub use severity::Severity;
+
+/// Instants are UTC timestamps; the engine receives them, it never reads a clock.
+pub type Timestamp = jiff::Timestamp;
