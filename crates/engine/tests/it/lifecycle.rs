@@ -1,0 +1,210 @@
+//! Dedup, grouping, group wait, lifecycle and restore, step by step.
+
+use std::time::Duration;
+
+use domain::{AlertStatus, EventAction::*, IncidentId, IncidentStatus, Priority, Severity};
+use engine::{Engine, Restored};
+
+use crate::*;
+
+#[test]
+fn three_triggers_with_one_key_and_one_other_give_two_alerts_in_one_incident() {
+    let mut engine = Engine::new(config(Duration::ZERO, &[]));
+    let mut effects = Vec::new();
+    for second in 0..3 {
+        effects.extend(feed(&mut engine, at(second), &event(Trigger, "disk", Severity::Error)));
+    }
+    effects.extend(feed(&mut engine, at(3), &event(Trigger, "cpu", Severity::Warning)));
+    assert_eq!(engine.active_alert_count(), 2);
+    assert_eq!(engine.open_incident_count(), 1);
+    assert_eq!(notifications(&effects), ["noc-webhook #1 opened"]);
+
+    let changes = engine.take_changes();
+    let disk = changes.alerts.iter().find(|a| a.dedup_key == "disk").expect("disk alert");
+    assert_eq!((disk.event_count, disk.first_seen, disk.last_seen), (3, at(0), at(2)));
+    let incident = &changes.incidents[0];
+    assert_eq!(
+        (incident.alert_count, incident.active_alert_count, incident.event_count),
+        (2, 2, 4)
+    );
+
+    let effects = feed(&mut engine, at(10), &event(Resolve, "disk", Severity::Error));
+    assert!(notifications(&effects).is_empty(), "one alert still firing");
+    assert_eq!(engine.open_incident_count(), 1);
+    let changes = engine.take_changes();
+    let disk = changes.alerts.iter().find(|a| a.dedup_key == "disk").expect("disk alert");
+    assert_eq!((disk.status, disk.resolved_at), (AlertStatus::Resolved, Some(at(10))));
+
+    let effects = feed(&mut engine, at(20), &event(Resolve, "cpu", Severity::Warning));
+    assert_eq!(notifications(&effects), ["noc-webhook #1 resolved"]);
+    assert_eq!(engine.open_incident_count(), 0);
+    let changes = engine.take_changes();
+    assert_eq!(changes.incidents[0].status, IncidentStatus::Resolved);
+    assert_eq!(changes.incidents[0].resolved_at, Some(at(20)));
+}
+
+#[test]
+fn a_new_alert_after_resolve_opens_a_new_incident() {
+    let mut engine = Engine::new(config(Duration::ZERO, &[]));
+    feed(&mut engine, at(0), &event(Trigger, "disk", Severity::Error));
+    feed(&mut engine, at(1), &event(Resolve, "disk", Severity::Error));
+    let effects = feed(&mut engine, at(2), &event(Trigger, "disk", Severity::Error));
+    assert_eq!(notifications(&effects), ["noc-webhook #2 opened"]);
+    let changes = engine.take_changes();
+    // The resolved rows come first so the store's open-uniqueness holds at every statement.
+    let statuses: Vec<_> = changes.incidents.iter().map(|i| (i.id, i.status)).collect();
+    assert_eq!(
+        statuses,
+        [(IncidentId(1), IncidentStatus::Resolved), (IncidentId(2), IncidentStatus::Triggered)]
+    );
+    assert_eq!(changes.alerts[0].status, AlertStatus::Resolved);
+    assert_eq!(changes.alerts[1].status, AlertStatus::Firing);
+}
+
+#[test]
+fn group_wait_collects_alerts_into_one_page_and_tick_sends_it() {
+    let mut engine = Engine::new(config(Duration::from_secs(30), &[]));
+    let mut effects = feed(&mut engine, at(0), &event(Trigger, "a", Severity::Warning));
+    effects.extend(feed(&mut engine, at(5), &event(Trigger, "b", Severity::Critical)));
+    assert!(notifications(&effects).is_empty());
+    assert_eq!(engine.next_deadline(), Some(at(30)));
+
+    let mut effects = Vec::new();
+    engine.handle_tick(at(29), &mut effects);
+    assert!(effects.is_empty());
+    engine.handle_tick(at(30), &mut effects);
+    assert_eq!(notifications(&effects), ["noc-webhook #1 opened"]);
+    assert_eq!(engine.next_deadline(), None);
+
+    // The critical alert raised the priority while it waited.
+    let incident = engine.open_incident(IncidentId(1)).expect("open");
+    assert_eq!(incident.priority, Priority::P1);
+    assert_eq!(
+        incident.priority_reason,
+        "P1: platinum tenant, high-criticality service in production, critical severity"
+    );
+}
+
+#[test]
+fn a_blip_resolved_within_the_group_wait_pages_nobody() {
+    let mut engine = Engine::new(config(Duration::from_secs(30), &[]));
+    let mut effects = feed(&mut engine, at(0), &event(Trigger, "a", Severity::Critical));
+    effects.extend(feed(&mut engine, at(3), &event(Resolve, "a", Severity::Critical)));
+    engine.handle_tick(at(60), &mut effects);
+    assert!(notifications(&effects).is_empty());
+    assert_eq!(engine.open_incident_count(), 0);
+}
+
+#[test]
+fn group_by_labels_split_incidents() {
+    let mut engine = Engine::new(config(Duration::ZERO, &["site"]));
+    for (key, site) in [("t1", "fra"), ("t2", "fra"), ("t3", "nyc")] {
+        let mut e = event(Trigger, key, Severity::Error);
+        e.labels.insert("site".into(), site.into());
+        feed(&mut engine, at(0), &e);
+    }
+    assert_eq!(engine.open_incident_count(), 2);
+    let mut keys: Vec<_> = engine.open_incidents().map(|i| i.group_key.clone()).collect();
+    keys.sort();
+    assert_eq!(keys, ["acme-vpn|site=fra", "acme-vpn|site=nyc"]);
+}
+
+#[test]
+fn acknowledge_then_resolve_by_hand_resolves_the_alerts() {
+    let mut engine = Engine::new(config(Duration::ZERO, &[]));
+    feed(&mut engine, at(0), &event(Trigger, "a", Severity::Error));
+    feed(&mut engine, at(0), &event(Trigger, "b", Severity::Error));
+    engine.take_changes();
+
+    let mut effects = Vec::new();
+    engine.acknowledge(at(5), IncidentId(1), "user:admin", &mut effects).expect("open");
+    engine.acknowledge(at(6), IncidentId(1), "user:admin", &mut effects).expect("idempotent");
+    assert_eq!(notifications(&effects), ["noc-webhook #1 acknowledged"]);
+    let incident = engine.open_incident(IncidentId(1)).expect("open");
+    assert_eq!(incident.status, IncidentStatus::Acknowledged);
+    assert_eq!(incident.acknowledged_by.as_deref(), Some("user:admin"));
+
+    let mut effects = Vec::new();
+    engine.resolve(at(9), IncidentId(1), "user:admin", &mut effects).expect("open");
+    assert_eq!(notifications(&effects), ["noc-webhook #1 resolved"]);
+    assert_eq!(engine.active_alert_count(), 0);
+    let changes = engine.take_changes();
+    assert!(changes.alerts.iter().all(|a| a.status == AlertStatus::Resolved));
+    assert!(engine.resolve(at(10), IncidentId(1), "user:admin", &mut effects).is_err());
+}
+
+#[test]
+fn pagerduty_acknowledge_event_acknowledges_the_incident() {
+    let mut engine = Engine::new(config(Duration::ZERO, &[]));
+    feed(&mut engine, at(0), &event(Trigger, "a", Severity::Error));
+    let effects = feed(&mut engine, at(1), &event(Acknowledge, "a", Severity::Error));
+    assert_eq!(notifications(&effects), ["noc-webhook #1 acknowledged"]);
+    // Acknowledge or resolve for an unknown key is ignored, not an error.
+    let mut effects = Vec::new();
+    let outcome = engine.handle_event(
+        at(2),
+        &tenant("acme"),
+        &service("acme-vpn"),
+        &event(Resolve, "nope", Severity::Error),
+        &mut effects,
+    );
+    assert_eq!(outcome.alert_id, None);
+    assert!(effects.is_empty());
+}
+
+#[test]
+fn auto_resolve_can_be_turned_off_per_service() {
+    let mut engine = Engine::new(config(Duration::ZERO, &[]));
+    let mut effects = Vec::new();
+    let (corner, printer) = (tenant("corner"), service("corner-printer"));
+    engine.handle_event(
+        at(0),
+        &corner,
+        &printer,
+        &event(Trigger, "jam", Severity::Warning),
+        &mut effects,
+    );
+    engine.handle_event(
+        at(1),
+        &corner,
+        &printer,
+        &event(Resolve, "jam", Severity::Warning),
+        &mut effects,
+    );
+    assert_eq!(engine.open_incident_count(), 1);
+    let incident = engine.open_incidents().next().expect("open");
+    assert_eq!(incident.active_alert_count, 0);
+    assert_eq!(incident.priority, Priority::P5);
+}
+
+#[test]
+fn restore_continues_ids_and_reschedules_waiting_pages() {
+    let config = config(Duration::from_secs(30), &[]);
+    let mut engine = Engine::new(config.clone());
+    feed(&mut engine, at(0), &event(Trigger, "a", Severity::Error));
+    let changes = engine.take_changes();
+
+    let mut restored = Engine::restore(
+        config,
+        Restored {
+            alerts: changes.alerts.clone(),
+            incidents: changes.incidents.clone(),
+            max_alert_id: 1,
+            max_incident_id: 1,
+        },
+    );
+    assert_eq!(restored.next_deadline(), Some(at(30)));
+    // Same key dedups into the restored alert.
+    let effects = feed(&mut restored, at(10), &event(Trigger, "a", Severity::Error));
+    assert!(notifications(&effects).is_empty());
+    assert_eq!(restored.active_alert_count(), 1);
+    let mut effects = Vec::new();
+    restored.handle_tick(at(30), &mut effects);
+    assert_eq!(notifications(&effects), ["noc-webhook #1 opened"]);
+    feed(&mut restored, at(31), &event(Trigger, "b", Severity::Error));
+    let alert_ids: Vec<_> = restored.take_changes().alerts.iter().map(|a| a.id.0).collect();
+    assert!(
+        alert_ids.contains(&2),
+        "new alert ids continue after the restored ones: {alert_ids:?}"
+    );
+}
