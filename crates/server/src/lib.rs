@@ -1,1 +1,124 @@
-//! placeholder
+//! The IO shell around the engine: HTTP ingest and API, NOC pages, the engine
+//! loop that commits, and the worker that delivers notifications.
+
+pub mod delivery;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod metrics;
+pub mod ui;
+pub mod writer;
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use domain::Config;
+use sha2::{Digest, Sha256};
+use tokio::sync::{Notify, broadcast};
+
+pub use demo::demo_config;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("opening the store failed: {0}")]
+    Store(#[from] store::StoreError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    #[error("HTTP client setup failed: {0}")]
+    Client(String),
+    #[error("server failed: {0}")]
+    Serve(std::io::Error),
+}
+
+pub struct ServeOptions {
+    pub config: Arc<Config>,
+    /// A `postgres://` URL, or the path of the SQLite database file.
+    pub database: String,
+    pub listen: SocketAddr,
+    pub demo: bool,
+    /// `WATCHFLOOR_ADMIN_TOKEN`; when absent one is generated and printed once.
+    pub admin_token: Option<String>,
+}
+
+/// Runs the whole product until SIGINT or SIGTERM.
+pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
+    let store = store::Store::open(&options.database).await?;
+    let metrics = Arc::new(metrics::Metrics::default());
+    let (changed, _) = broadcast::channel(64);
+    let signals = writer::Signals { changed, outbox: Arc::new(Notify::new()) };
+    let (engine_loop, writer) =
+        writer::start(options.config.clone(), store.clone(), metrics.clone(), signals.clone())
+            .await?;
+    let engine_task = tokio::spawn(engine_loop.run());
+
+    let sender = channels::Sender::new(options.config.delivery.timeout)
+        .map_err(|e| ServeError::Client(e.message))?;
+    let worker = delivery::DeliveryWorker {
+        config: options.config.clone(),
+        store: store.clone(),
+        sender,
+        metrics: metrics.clone(),
+        signals: signals.clone(),
+    };
+    tokio::spawn(worker.run());
+    if options.demo {
+        tokio::spawn(demo::run(options.config.clone(), writer.clone()));
+    }
+
+    let (token, generated) = match options.admin_token {
+        Some(token) => (token, false),
+        None => (hex::encode(rand::random::<[u8; 24]>()), true),
+    };
+    let state = Arc::new(http::AppState {
+        config: options.config.clone(),
+        store: store.clone(),
+        writer,
+        metrics,
+        signals,
+        admin_token_sha256: Sha256::digest(token.as_bytes()).into(),
+        demo: options.demo,
+    });
+
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .map_err(|source| ServeError::Listen { addr: options.listen, source })?;
+    let addr = listener.local_addr().map_err(ServeError::Serve)?;
+    tracing::info!(%addr, store = store.engine_name(), demo = options.demo, "watchfloor serving");
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "watchfloor listening on http://{addr}");
+        if generated {
+            let _ = writeln!(out, "admin token (shown once): {token}");
+            let _ = writeln!(out, "sign in: http://{addr}/login?token={token}");
+        }
+        if options.demo {
+            let _ = writeln!(out, "demo NOC: http://{addr}/");
+        }
+        let _ = out.flush();
+    }
+    axum::serve(listener, http::router(state))
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(ServeError::Serve)?;
+    engine_task.abort();
+    Ok(())
+}
+
+async fn shutdown() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => return interrupt.await.unwrap_or_default(),
+            };
+        tokio::select! {
+            _ = interrupt => {},
+            _ = terminate.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}

@@ -1,1 +1,149 @@
-fn main() {}
+//! The `watchfloor` binary: argument parsing, logging setup, and the edge
+//! where errors become exit codes.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+/// Watchfloor: the event-response hub for cloud operations teams.
+#[derive(Debug, Parser)]
+#[command(name = "watchfloor", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Commands,
+}
+
+#[derive(Debug, Subcommand)]
+enum Commands {
+    /// Run the whole product: ingest, API, NOC pages, engine and notification workers.
+    Serve(ServeArgs),
+    /// Validate a configuration file; every error names its file, line and field.
+    Check {
+        /// The YAML configuration to check.
+        #[arg(default_value = "watchfloor.yaml")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// The YAML configuration (tenants, services, integrations, channels).
+    #[arg(long, short = 'c', env = "WATCHFLOOR_CONFIG")]
+    config: Option<PathBuf>,
+    /// Directory for the embedded SQLite database.
+    #[arg(long, default_value = "./watchfloor-data", env = "WATCHFLOOR_DATA")]
+    data: PathBuf,
+    /// Use PostgreSQL instead of SQLite: postgres://user@host/db
+    #[arg(long, env = "WATCHFLOOR_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "WATCHFLOOR_LISTEN")]
+    listen: SocketAddr,
+    /// Load demo tenants and a live synthetic event stream (used when no --config is given).
+    #[arg(long)]
+    demo: bool,
+    /// Log format: text or json.
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    log_format: String,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Commands::Check { file } => check(&file),
+        Commands::Serve(args) => {
+            init_tracing(&args.log_format);
+            match run_serve(args) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("watchfloor: {error:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+fn check(file: &std::path::Path) -> ExitCode {
+    match config::load(file) {
+        Ok(config) => {
+            println!(
+                "{}: ok ({} tenants, {} services, {} integrations, {} channels)",
+                file.display(),
+                config.tenants.len(),
+                config.services.len(),
+                config.integrations.len(),
+                config.channels.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(config::ConfigError::Invalid(diagnostics)) => {
+            for diagnostic in &diagnostics {
+                eprintln!("{diagnostic}");
+            }
+            eprintln!("{}: {} error(s)", file.display(), diagnostics.len());
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("watchfloor: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("WATCHFLOOR_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
+    let config = match (&args.config, args.demo) {
+        (Some(path), _) => config::load(path).map_err(|error| describe(error, path))?,
+        (None, true) => server::demo_config().context("the built-in demo configuration")?,
+        (None, false) => anyhow::bail!(
+            "no configuration: pass --config FILE (see `watchfloor check`), or --demo for a demo NOC"
+        ),
+    };
+    let database = match args.database_url {
+        Some(url) => url,
+        None => {
+            std::fs::create_dir_all(&args.data)
+                .with_context(|| format!("creating data directory {}", args.data.display()))?;
+            args.data.join("watchfloor.sqlite").to_string_lossy().into_owned()
+        }
+    };
+    let admin_token = std::env::var("WATCHFLOOR_ADMIN_TOKEN").ok().filter(|t| !t.is_empty());
+    let options = server::ServeOptions {
+        config: Arc::new(config),
+        database,
+        listen: args.listen,
+        demo: args.demo,
+        admin_token,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(server::serve(options))?;
+    Ok(())
+}
+
+fn describe(error: config::ConfigError, path: &std::path::Path) -> anyhow::Error {
+    match error {
+        config::ConfigError::Invalid(diagnostics) => {
+            let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+            anyhow::anyhow!("invalid configuration {}:\n{}", path.display(), lines.join("\n"))
+        }
+        other => anyhow::Error::new(other),
+    }
+}

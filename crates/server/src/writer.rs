@@ -1,0 +1,422 @@
+//! The engine loop: the single writer. Requests queue here; each turn takes
+//! everything queued, runs it through the engine, commits state, events,
+//! timeline and outbox in one transaction (group commit), and only then
+//! answers the waiting requests.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use domain::{
+    Config, Event, IncidentId, ServiceId, SourceKind, TenantId, TimelineEntry, TimelineKind,
+    Timestamp,
+};
+use engine::{Changes, CommandError, Effect, Engine, Restored};
+use store::{AuditEntry, CommitBatch, EventRecord, OutboxRecord, PayloadRecord, Store};
+use tokio::sync::{Notify, broadcast, mpsc, oneshot};
+
+use crate::metrics::Metrics;
+
+/// How many queued requests one transaction may carry.
+const MAX_JOBS_PER_COMMIT: usize = 512;
+
+/// Requests the engine loop serves.
+pub enum Job {
+    Ingest {
+        tenant: TenantId,
+        service: ServiceId,
+        source_kind: SourceKind,
+        body: String,
+        events: Vec<Event>,
+        received: Instant,
+        reply: oneshot::Sender<Result<IngestReceipt, WriteError>>,
+    },
+    Command {
+        command: Command,
+        reply: oneshot::Sender<Result<(), WriteError>>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum Command {
+    Acknowledge { incident: IncidentId, actor: String },
+    Resolve { incident: IncidentId, actor: String },
+    Note { incident: IncidentId, tenant: TenantId, actor: String, text: String },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IngestReceipt {
+    pub events: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WriteError {
+    #[error(transparent)]
+    Command(#[from] CommandError),
+    #[error("storage failed: {0}")]
+    Store(String),
+    #[error("the engine loop has stopped")]
+    Stopped,
+}
+
+/// The handle request handlers use to reach the engine loop.
+#[derive(Clone)]
+pub struct Writer {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Writer {
+    pub async fn ingest(
+        &self,
+        tenant: TenantId,
+        service: ServiceId,
+        source_kind: SourceKind,
+        body: String,
+        events: Vec<Event>,
+        received: Instant,
+    ) -> Result<IngestReceipt, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job::Ingest { tenant, service, source_kind, body, events, received, reply };
+        self.jobs.send(job).await.map_err(|_| WriteError::Stopped)?;
+        answer.await.map_err(|_| WriteError::Stopped)?
+    }
+
+    pub async fn command(&self, command: Command) -> Result<(), WriteError> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs.send(Job::Command { command, reply }).await.map_err(|_| WriteError::Stopped)?;
+        answer.await.map_err(|_| WriteError::Stopped)?
+    }
+
+    pub fn is_running(&self) -> bool {
+        !self.jobs.is_closed()
+    }
+}
+
+/// Signals to the rest of the server after a commit.
+#[derive(Clone)]
+pub struct Signals {
+    /// Something on the NOC page changed.
+    pub changed: broadcast::Sender<()>,
+    /// New rows in the outbox.
+    pub outbox: Arc<Notify>,
+}
+
+pub struct EngineLoop {
+    engine: Engine,
+    store: Store,
+    metrics: Arc<Metrics>,
+    signals: Signals,
+    jobs: mpsc::Receiver<Job>,
+}
+
+/// Loads the engine's state from the store and returns the loop and its handle.
+pub async fn start(
+    config: Arc<Config>,
+    store: Store,
+    metrics: Arc<Metrics>,
+    signals: Signals,
+) -> Result<(EngineLoop, Writer), store::StoreError> {
+    let engine = restore(config, &store).await?;
+    let (sender, jobs) = mpsc::channel(8192);
+    let engine_loop = EngineLoop { engine, store, metrics, signals, jobs };
+    engine_loop.publish_gauges();
+    Ok((engine_loop, Writer { jobs: sender }))
+}
+
+async fn restore(config: Arc<Config>, store: &Store) -> Result<Engine, store::StoreError> {
+    let state = store.load_state().await?;
+    Ok(Engine::restore(
+        config,
+        Restored {
+            alerts: state.alerts,
+            incidents: state.incidents,
+            max_alert_id: state.max_alert_id,
+            max_incident_id: state.max_incident_id,
+        },
+    ))
+}
+
+/// Replies are sent only after the transaction that holds their effects commits.
+enum Pending {
+    Ingest {
+        reply: oneshot::Sender<Result<IngestReceipt, WriteError>>,
+        receipt: IngestReceipt,
+        kind: SourceKind,
+        received: Instant,
+    },
+    Command(oneshot::Sender<Result<(), WriteError>>),
+}
+
+impl EngineLoop {
+    pub async fn run(mut self) {
+        loop {
+            let deadline = self.engine.next_deadline().map(|at| {
+                let wait = at.duration_since(now()).try_into().unwrap_or(Duration::ZERO);
+                tokio::time::Instant::now() + wait
+            });
+            let first = tokio::select! {
+                job = self.jobs.recv() => match job {
+                    Some(job) => Some(job),
+                    None => return,
+                },
+                () = sleep_until(deadline) => None,
+            };
+            let mut jobs: Vec<Job> = first.into_iter().collect();
+            while jobs.len() < MAX_JOBS_PER_COMMIT {
+                match self.jobs.try_recv() {
+                    Ok(job) => jobs.push(job),
+                    Err(_) => break,
+                }
+            }
+            self.turn(jobs).await;
+        }
+    }
+
+    async fn turn(&mut self, jobs: Vec<Job>) {
+        let now = now();
+        let job_count = jobs.len();
+        let mut batch = CommitBatch::default();
+        let mut effects = Vec::new();
+        let mut pending = Vec::with_capacity(jobs.len());
+
+        for job in jobs {
+            match job {
+                Job::Ingest { tenant, service, source_kind, body, events, received, reply } => {
+                    let mut records = Vec::with_capacity(events.len());
+                    for event in &events {
+                        let outcome =
+                            self.engine.handle_event(now, &tenant, &service, event, &mut effects);
+                        records.push(event_record(event, outcome.alert_id));
+                    }
+                    batch.payloads.push(PayloadRecord {
+                        tenant,
+                        integration_service: service,
+                        source_kind: source_kind.as_str().to_owned(),
+                        received_at: now,
+                        body,
+                        events: records,
+                    });
+                    let receipt = IngestReceipt { events: events.len() };
+                    pending.push(Pending::Ingest { reply, receipt, kind: source_kind, received });
+                }
+                Job::Command { command, reply } => {
+                    match self.command(now, &command, &mut effects, &mut batch) {
+                        Ok(()) => pending.push(Pending::Command(reply)),
+                        // Refused commands changed nothing: answer at once.
+                        Err(error) => {
+                            let _ = reply.send(Err(error.into()));
+                        }
+                    }
+                }
+            }
+        }
+        self.engine.handle_tick(now, &mut effects);
+        let changes = self.engine.take_changes();
+        if pending.is_empty() && effects.is_empty() && changes.is_empty() {
+            return;
+        }
+        let opened = count_opened(&effects);
+        self.collect(&changes, effects, &mut batch);
+        batch.alerts = changes.alerts;
+        batch.incidents = changes.incidents;
+        let queued = batch.outbox.len();
+
+        match self.store.commit(&batch).await {
+            Ok(()) => {
+                self.metrics.inc("watchfloor_commits_total", &[]);
+                self.metrics.observe("watchfloor_commit_batch_jobs", &[], job_count as f64);
+                self.metrics.add("watchfloor_incidents_opened_total", &[], opened);
+                self.metrics.add("watchfloor_notifications_queued_total", &[], queued as u64);
+                self.publish_gauges();
+                for reply in pending {
+                    self.answer_committed(reply);
+                }
+                if queued > 0 {
+                    self.signals.outbox.notify_one();
+                }
+                let _ = self.signals.changed.send(());
+            }
+            Err(error) => {
+                tracing::error!(error = %error, "commit failed; state reloaded from the store");
+                self.metrics.inc("watchfloor_commit_failures_total", &[]);
+                let message = error.to_string();
+                for reply in pending {
+                    match reply {
+                        Pending::Ingest { reply, .. } => {
+                            let _ = reply.send(Err(WriteError::Store(message.clone())));
+                        }
+                        Pending::Command(reply) => {
+                            let _ = reply.send(Err(WriteError::Store(message.clone())));
+                        }
+                    }
+                }
+                // The engine moved ahead of the store: go back to what is committed.
+                match restore(self.engine.config().clone(), &self.store).await {
+                    Ok(engine) => self.engine = engine,
+                    Err(error) => tracing::error!(error = %error, "reloading state failed"),
+                }
+            }
+        }
+    }
+
+    fn answer_committed(&self, reply: Pending) {
+        match reply {
+            Pending::Ingest { reply, receipt, kind, received } => {
+                let kind = kind.as_str();
+                self.metrics.add(
+                    "watchfloor_events_accepted_total",
+                    &[("kind", kind)],
+                    receipt.events as u64,
+                );
+                self.metrics.observe(
+                    "watchfloor_ingest_latency_seconds",
+                    &[("kind", kind)],
+                    received.elapsed().as_secs_f64(),
+                );
+                let _ = reply.send(Ok(receipt));
+            }
+            Pending::Command(reply) => {
+                let _ = reply.send(Ok(()));
+            }
+        }
+    }
+
+    fn command(
+        &mut self,
+        now: Timestamp,
+        command: &Command,
+        effects: &mut Vec<Effect>,
+        batch: &mut CommitBatch,
+    ) -> Result<(), CommandError> {
+        let (action, incident, actor, detail) = match command {
+            Command::Acknowledge { incident, actor } => {
+                self.engine.acknowledge(now, *incident, actor, effects)?;
+                ("incident.acknowledge", *incident, actor, serde_json::Value::Null)
+            }
+            Command::Resolve { incident, actor } => {
+                self.engine.resolve(now, *incident, actor, effects)?;
+                ("incident.resolve", *incident, actor, serde_json::Value::Null)
+            }
+            Command::Note { incident, tenant, actor, text } => {
+                effects.push(Effect::Timeline(TimelineEntry {
+                    incident_id: *incident,
+                    tenant: tenant.clone(),
+                    at: now,
+                    kind: TimelineKind::Note,
+                    message: text.clone(),
+                    actor: actor.clone(),
+                }));
+                ("incident.note", *incident, actor, serde_json::json!({"text": text}))
+            }
+        };
+        let tenant = match command {
+            Command::Note { tenant, .. } => Some(tenant.clone()),
+            _ => self.engine_tenant(incident, effects),
+        };
+        batch.audit.push(AuditEntry {
+            at: now,
+            actor: actor.clone(),
+            action: action.to_owned(),
+            tenant,
+            target: format!("incident:{incident}"),
+            detail,
+        });
+        Ok(())
+    }
+
+    fn engine_tenant(&self, incident: IncidentId, effects: &[Effect]) -> Option<TenantId> {
+        self.engine.open_incident(incident).map(|i| i.tenant.clone()).or_else(|| {
+            effects.iter().rev().find_map(|e| match e {
+                Effect::Timeline(t) if t.incident_id == incident => Some(t.tenant.clone()),
+                _ => None,
+            })
+        })
+    }
+
+    /// Sorts effects into the batch, rendering each notification now so that
+    /// every retry sends exactly the same body.
+    fn collect(&self, changes: &Changes, effects: Vec<Effect>, batch: &mut CommitBatch) {
+        let config = self.engine.config();
+        for effect in effects {
+            match effect {
+                Effect::Timeline(entry) => batch.timeline.push(entry),
+                Effect::Notify(notification) => {
+                    let Some(channel) = config.channel(&notification.channel) else { continue };
+                    let incident = changes
+                        .incidents
+                        .iter()
+                        .rev()
+                        .find(|i| i.id == notification.incident_id)
+                        .or_else(|| self.engine.open_incident(notification.incident_id));
+                    let Some(incident) = incident else { continue };
+                    let tenant_name = config
+                        .tenant(&incident.tenant)
+                        .map_or(incident.tenant.as_str(), |t| t.name.as_str());
+                    let service_name = config
+                        .service(&incident.service)
+                        .map_or(incident.service.as_str(), |s| s.name.as_str());
+                    let context = channels::RenderContext {
+                        incident,
+                        tenant_name,
+                        service_name,
+                        reason: notification.reason,
+                        incident_url: format!(
+                            "{}/incidents/{}",
+                            config.public_url.trim_end_matches('/'),
+                            incident.id
+                        ),
+                    };
+                    let body = channels::render(&channel.kind, &context).to_string();
+                    batch.outbox.push(OutboxRecord {
+                        notification,
+                        channel_kind: channel.kind.name().to_owned(),
+                        body,
+                    });
+                }
+            }
+        }
+    }
+
+    fn publish_gauges(&self) {
+        self.metrics
+            .alerts_active
+            .store(self.engine.active_alert_count() as i64, Ordering::Relaxed);
+        self.metrics
+            .incidents_open
+            .store(self.engine.open_incident_count() as i64, Ordering::Relaxed);
+    }
+}
+
+fn count_opened(effects: &[Effect]) -> u64 {
+    effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Timeline(t) if t.kind == TimelineKind::Opened))
+        .count() as u64
+}
+
+fn event_record(event: &Event, alert_id: Option<domain::AlertId>) -> EventRecord {
+    EventRecord {
+        alert_id,
+        dedup_key: event.dedup_key.clone(),
+        action: event.action.as_str().to_owned(),
+        severity: event.severity,
+        summary: event.summary.clone(),
+        source: event.source.clone(),
+        occurred_at: event.occurred_at,
+        labels: event.labels.clone(),
+        annotations: event.annotations.clone(),
+        details: event.details.clone(),
+    }
+}
+
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The edge reads the clock; the engine is handed the reading.
+pub fn now() -> Timestamp {
+    Timestamp::now()
+}
