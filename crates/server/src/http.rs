@@ -646,7 +646,7 @@ async fn healthz() -> Json<Value> {
 }
 
 async fn readyz(State(app): State<SharedState>) -> Response {
-    let store_ok = app.store.counts().await.is_ok();
+    let store_ok = app.store.ping().await.is_ok();
     let writer_ok = app.writer.is_running();
     let body = json!({
         "status": if store_ok && writer_ok { "ready" } else { "not_ready" },

@@ -416,7 +416,10 @@ async fn sleep_until(deadline: Option<tokio::time::Instant>) {
     }
 }
 
-/// The edge reads the clock; the engine is handed the reading.
+/// The edge reads the clock; the engine is handed the reading, at the
+/// millisecond precision the store keeps, so state reloaded after a restart
+/// equals the state that was written.
 pub fn now() -> Timestamp {
-    Timestamp::now()
+    let now = Timestamp::now();
+    Timestamp::from_millisecond(now.as_millisecond()).unwrap_or(now)
 }

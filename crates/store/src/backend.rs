@@ -1,0 +1,659 @@
+//! Every query written once: a macro over the concrete sqlx pool type, instantiated by `sqlite.rs` and `postgres.rs`.
+
+/// Statement texts shared by both engines, built once.
+pub(crate) mod sql {
+    use std::sync::LazyLock;
+
+    use crate::codec::upsert_tail;
+    use crate::rows::{self, column_list};
+
+    pub(crate) static INCIDENT_SELECT: LazyLock<String> =
+        LazyLock::new(|| format!("SELECT {} FROM incidents", column_list(&rows::INCIDENT_COLUMNS)));
+    pub(crate) static INCIDENT_INSERT: LazyLock<String> = LazyLock::new(|| {
+        format!("INSERT INTO incidents ({})", column_list(&rows::INCIDENT_COLUMNS))
+    });
+    pub(crate) static INCIDENT_UPSERT_TAIL: LazyLock<String> =
+        LazyLock::new(|| upsert_tail("incidents", &rows::INCIDENT_COLUMNS));
+    pub(crate) static LIST_INCIDENTS: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "{} WHERE status IN ($1, $2, $3) AND ($4 IS NULL OR tenant = $4) \
+             ORDER BY updated_at DESC, id DESC LIMIT $5",
+            *INCIDENT_SELECT
+        )
+    });
+    pub(crate) static OPEN_INCIDENTS: LazyLock<String> =
+        LazyLock::new(|| format!("{} WHERE status <> 'resolved' ORDER BY id", *INCIDENT_SELECT));
+    pub(crate) static INCIDENT_BY_ID: LazyLock<String> =
+        LazyLock::new(|| format!("{} WHERE id = $1", *INCIDENT_SELECT));
+
+    pub(crate) static ALERT_SELECT: LazyLock<String> =
+        LazyLock::new(|| format!("SELECT {} FROM alerts", column_list(&rows::ALERT_COLUMNS)));
+    pub(crate) static ALERT_INSERT: LazyLock<String> =
+        LazyLock::new(|| format!("INSERT INTO alerts ({})", column_list(&rows::ALERT_COLUMNS)));
+    pub(crate) static ALERT_UPSERT_TAIL: LazyLock<String> =
+        LazyLock::new(|| upsert_tail("alerts", &rows::ALERT_COLUMNS));
+    pub(crate) static UNRESOLVED_ALERTS: LazyLock<String> =
+        LazyLock::new(|| format!("{} WHERE status <> 'resolved' ORDER BY id", *ALERT_SELECT));
+    pub(crate) static INCIDENT_ALERTS: LazyLock<String> = LazyLock::new(|| {
+        format!("{} WHERE incident_id = $1 ORDER BY first_seen, id", *ALERT_SELECT)
+    });
+
+    pub(crate) static PAYLOAD_INSERT: LazyLock<String> =
+        LazyLock::new(|| format!("INSERT INTO payloads ({})", column_list(&rows::PAYLOAD_COLUMNS)));
+    pub(crate) static EVENT_INSERT: LazyLock<String> =
+        LazyLock::new(|| format!("INSERT INTO events ({})", column_list(&rows::EVENT_COLUMNS)));
+    pub(crate) static TIMELINE_INSERT: LazyLock<String> = LazyLock::new(|| {
+        format!("INSERT INTO timeline ({})", column_list(&rows::TIMELINE_COLUMNS))
+    });
+    pub(crate) static INCIDENT_TIMELINE: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {} FROM timeline WHERE incident_id = $1 ORDER BY at, seq",
+            column_list(&rows::TIMELINE_COLUMNS)
+        )
+    });
+    pub(crate) static OUTBOX_INSERT: LazyLock<String> = LazyLock::new(|| {
+        format!("INSERT INTO outbox ({})", column_list(&rows::OUTBOX_INSERT_COLUMNS))
+    });
+    pub(crate) static DUE_DELIVERIES: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {} FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 \
+             ORDER BY next_attempt_at, id LIMIT $2",
+            rows::OUTBOX_COLUMNS
+        )
+    });
+    pub(crate) static LIST_DELIVERIES: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {} FROM outbox WHERE ($1 IS NULL OR status = $1) ORDER BY id DESC LIMIT $2",
+            rows::OUTBOX_COLUMNS
+        )
+    });
+    pub(crate) const RECORD_DELIVERY: &str = "UPDATE outbox SET status = $2, \
+         attempts = attempts + 1, next_attempt_at = COALESCE($3, next_attempt_at), \
+         last_error = COALESCE($4, last_error), updated_at = $5 \
+         WHERE id = $1 AND status = 'pending' AND tenant = $6 AND incident_id = $7";
+
+    pub(crate) static AUDIT_INSERT: LazyLock<String> =
+        LazyLock::new(|| format!("INSERT INTO audit_log ({})", column_list(&rows::AUDIT_COLUMNS)));
+    pub(crate) static AUDIT_NEWEST: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {} FROM audit_log ORDER BY seq DESC LIMIT $1",
+            column_list(&rows::AUDIT_COLUMNS)
+        )
+    });
+    pub(crate) static AUDIT_PAGE: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+            column_list(&rows::AUDIT_COLUMNS)
+        )
+    });
+    pub(crate) const AUDIT_LAST: &str = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
+
+    pub(crate) const MAX_IDS: &str = "SELECT \
+         (SELECT COALESCE(MAX(id), 0) FROM alerts) AS max_alert_id, \
+         (SELECT COALESCE(MAX(id), 0) FROM incidents) AS max_incident_id";
+    pub(crate) const COUNTS: &str = "SELECT \
+         (SELECT COUNT(*) FROM payloads) AS payloads, \
+         (SELECT COUNT(*) FROM events) AS events, \
+         (SELECT COUNT(*) FROM alerts) AS alerts, \
+         (SELECT COUNT(*) FROM incidents) AS incidents, \
+         (SELECT COUNT(*) FROM incidents WHERE status <> 'resolved') AS open_incidents, \
+         (SELECT COUNT(*) FROM timeline) AS timeline, \
+         (SELECT COUNT(*) FROM outbox) AS outbox, \
+         (SELECT COUNT(*) FROM audit_log) AS audit";
+    pub(crate) const TENANT_OF_INCIDENT: &str = "SELECT tenant FROM incidents WHERE id = $1";
+    pub(crate) const TENANT_OF_ALERT: &str = "SELECT tenant FROM alerts WHERE id = $1";
+    pub(crate) const SCHEMA_VERSION: &str =
+        "SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations";
+}
+
+/// How many audit rows `verify_audit_chain` reads per query.
+pub(crate) const AUDIT_PAGE_ROWS: i64 = 1000;
+
+/// Expands to a store struct over `sqlx::Pool<$db>` with every query method.
+/// The caller's module must implement `RowReader` for the engine's row type.
+macro_rules! store_impl {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident(sqlx::Pool<$db:ty>);
+        engine: $engine:literal,
+        // Starts a transaction that will write; must take the write lock up
+        // front where the engine would otherwise fail a deferred upgrade.
+        begin_write: $begin_write:literal,
+        // Starts a read-only transaction that sees one snapshot.
+        begin_read: $begin_read:literal,
+        // Run first in the migration transaction.
+        migration_lock: $migration_lock:expr,
+        // Run first in a commit that appends to the audit chain.
+        audit_lock: $audit_lock:expr,
+        // Returns `$1` fresh payload ids in a column `id`.
+        payload_ids: $payload_ids:literal,
+        migrations: $migrations:expr $(,)?
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        pub struct $name {
+            pool: sqlx::Pool<$db>,
+        }
+
+        type Connection = <$db as sqlx::Database>::Connection;
+        type Query<'q> = sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>;
+
+        fn bind<'q>(query: Query<'q>, param: $crate::codec::Param<'q>) -> Query<'q> {
+            use $crate::codec::Param;
+            match param {
+                Param::Int(value) => query.bind(value),
+                Param::OptInt(value) => query.bind(value),
+                Param::Text(value) => query.bind(value),
+                Param::OptText(value) => query.bind(value),
+                Param::Owned(value) => query.bind(value),
+                Param::Bool(value) => query.bind(value),
+            }
+        }
+
+        /// Inserts `rows` with as few multi-row statements as the chunk sizes
+        /// allow; returns the number of rows written.
+        async fn insert_rows(
+            connection: &mut Connection,
+            head: &str,
+            columns: usize,
+            tail: &str,
+            rows: Vec<Vec<$crate::codec::Param<'_>>>,
+        ) -> Result<u64, $crate::StoreError> {
+            let mut rows = rows.into_iter();
+            let mut written = 0;
+            for size in $crate::codec::chunk_sizes(rows.len()) {
+                let sql = $crate::codec::values_sql(head, columns, size, tail);
+                let mut query = sqlx::query(&sql);
+                for row in rows.by_ref().take(size) {
+                    debug_assert_eq!(row.len(), columns);
+                    for param in row {
+                        query = bind(query, param);
+                    }
+                }
+                written += query.execute(&mut *connection).await?.rows_affected();
+            }
+            Ok(written)
+        }
+
+        impl $name {
+            pub(crate) fn from_pool(pool: sqlx::Pool<$db>) -> Self {
+                Self { pool }
+            }
+
+            /// The connection pool, for what this crate does not offer (tests, diagnostics).
+            pub fn pool(&self) -> &sqlx::Pool<$db> {
+                &self.pool
+            }
+
+            pub fn engine_name(&self) -> &'static str {
+                $engine
+            }
+
+            /// Closes every connection; later calls fail.
+            pub async fn close(&self) {
+                self.pool.close().await;
+            }
+
+            /// Applies the migrations not yet applied, all in one transaction.
+            pub async fn migrate(&self) -> Result<(), $crate::StoreError> {
+                use $crate::rows::RowReader as _;
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                for statement in $migration_lock {
+                    sqlx::query(statement).execute(&mut *tx).await?;
+                }
+                sqlx::Executor::execute(&mut *tx, $crate::migrate::CREATE_TABLE).await?;
+                let applied = sqlx::query("SELECT version, checksum FROM schema_migrations")
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .iter()
+                    .map(|row| Ok((row.int("version")?, row.text("checksum")?)))
+                    .collect::<Result<Vec<_>, $crate::StoreError>>()?;
+                for migration in $crate::migrate::pending($migrations, &applied)? {
+                    sqlx::Executor::execute(&mut *tx, migration.sql).await.map_err(|source| {
+                        $crate::StoreError::Migration { version: migration.version, source }
+                    })?;
+                    sqlx::query(
+                        "INSERT INTO schema_migrations (version, name, checksum, applied_at) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(migration.version)
+                    .bind(migration.name)
+                    .bind($crate::migrate::checksum(migration.sql))
+                    .bind(jiff::Timestamp::now().as_millisecond())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// The newest applied migration.
+            pub async fn schema_version(&self) -> Result<i64, $crate::StoreError> {
+                use $crate::rows::RowReader as _;
+                let row = sqlx::query($crate::backend::sql::SCHEMA_VERSION)
+                    .fetch_one(&self.pool)
+                    .await?;
+                row.int("version")
+            }
+
+            /// A cheap round trip, for readiness probes.
+            pub async fn ping(&self) -> Result<(), $crate::StoreError> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            pub async fn load_state(&self) -> Result<$crate::LoadedState, $crate::StoreError> {
+                use $crate::backend::sql;
+                use $crate::rows::{self, RowReader as _};
+                let mut tx = self.pool.begin_with($begin_read).await?;
+                let alerts = sqlx::query(&sql::UNRESOLVED_ALERTS)
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .iter()
+                    .map(rows::alert_from_row)
+                    .collect::<Result<Vec<_>, _>>()?;
+                let incidents = sqlx::query(&sql::OPEN_INCIDENTS)
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .iter()
+                    .map(rows::incident_from_row)
+                    .collect::<Result<Vec<_>, _>>()?;
+                let ids = sqlx::query(sql::MAX_IDS).fetch_one(&mut *tx).await?;
+                let state = $crate::LoadedState {
+                    alerts,
+                    incidents,
+                    max_alert_id: ids.int("max_alert_id")?,
+                    max_incident_id: ids.int("max_incident_id")?,
+                };
+                tx.commit().await?;
+                Ok(state)
+            }
+
+            pub async fn commit(
+                &self,
+                batch: &$crate::CommitBatch,
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::backend::sql;
+                use $crate::codec::{self, Param};
+                use $crate::rows::{self, RowReader as _};
+                use domain::{AlertStatus, IncidentStatus};
+
+                if batch.is_empty() {
+                    return Ok(());
+                }
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                if !batch.audit.is_empty() {
+                    // Taken first, so every writer orders its locks the same way.
+                    for statement in $audit_lock {
+                        sqlx::query(statement).execute(&mut *tx).await?;
+                    }
+                }
+
+                let incidents = codec::upsert_order(
+                    &batch.incidents,
+                    |i| i.id.0,
+                    |i| i.status == IncidentStatus::Resolved,
+                );
+                if !incidents.is_empty() {
+                    let params = incidents.iter().map(|i| rows::incident_params(i)).collect();
+                    let written = insert_rows(
+                        &mut tx,
+                        &sql::INCIDENT_INSERT,
+                        rows::INCIDENT_COLUMNS.len(),
+                        &sql::INCIDENT_UPSERT_TAIL,
+                        params,
+                    )
+                    .await?;
+                    if written != incidents.len() as u64 {
+                        for incident in &incidents {
+                            let stored = sqlx::query(sql::TENANT_OF_INCIDENT)
+                                .bind(incident.id.0)
+                                .fetch_one(&mut *tx)
+                                .await?
+                                .text("tenant")?;
+                            if stored != incident.tenant.as_str() {
+                                return Err($crate::StoreError::TenantMismatch {
+                                    table: "incidents",
+                                    id: incident.id.0,
+                                });
+                            }
+                        }
+                    }
+                }
+
+                let alerts = codec::upsert_order(
+                    &batch.alerts,
+                    |a| a.id.0,
+                    |a| a.status == AlertStatus::Resolved,
+                );
+                if !alerts.is_empty() {
+                    let params = alerts
+                        .iter()
+                        .map(|a| rows::alert_params(a))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let written = insert_rows(
+                        &mut tx,
+                        &sql::ALERT_INSERT,
+                        rows::ALERT_COLUMNS.len(),
+                        &sql::ALERT_UPSERT_TAIL,
+                        params,
+                    )
+                    .await?;
+                    if written != alerts.len() as u64 {
+                        for alert in &alerts {
+                            let stored = sqlx::query(sql::TENANT_OF_ALERT)
+                                .bind(alert.id.0)
+                                .fetch_one(&mut *tx)
+                                .await?
+                                .text("tenant")?;
+                            if stored != alert.tenant.as_str() {
+                                return Err($crate::StoreError::TenantMismatch {
+                                    table: "alerts",
+                                    id: alert.id.0,
+                                });
+                            }
+                        }
+                    }
+                }
+
+                if !batch.payloads.is_empty() {
+                    let wanted = batch.payloads.len();
+                    let ids = sqlx::query($payload_ids)
+                        .bind(wanted as i64)
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .iter()
+                        .map(|row| row.int("id"))
+                        .collect::<Result<Vec<i64>, _>>()?;
+                    if ids.len() != wanted {
+                        return Err($crate::StoreError::Corrupt(format!(
+                            "asked for {wanted} payload ids, got {}",
+                            ids.len()
+                        )));
+                    }
+                    let mut payloads = Vec::with_capacity(wanted);
+                    let mut events = Vec::new();
+                    for (payload, id) in batch.payloads.iter().zip(ids) {
+                        payloads.push(vec![
+                            Param::Int(id),
+                            Param::Text(payload.tenant.as_str()),
+                            Param::Text(payload.integration_service.as_str()),
+                            Param::Text(&payload.source_kind),
+                            Param::Int(codec::millis(payload.received_at)),
+                            Param::Text(&payload.body),
+                        ]);
+                        for event in &payload.events {
+                            events.push(rows::event_params(payload.tenant.as_str(), id, event)?);
+                        }
+                    }
+                    insert_rows(
+                        &mut tx,
+                        &sql::PAYLOAD_INSERT,
+                        rows::PAYLOAD_COLUMNS.len(),
+                        "",
+                        payloads,
+                    )
+                    .await?;
+                    insert_rows(&mut tx, &sql::EVENT_INSERT, rows::EVENT_COLUMNS.len(), "", events)
+                        .await?;
+                }
+
+                if !batch.timeline.is_empty() {
+                    let params = batch.timeline.iter().map(rows::timeline_params).collect();
+                    insert_rows(
+                        &mut tx,
+                        &sql::TIMELINE_INSERT,
+                        rows::TIMELINE_COLUMNS.len(),
+                        "",
+                        params,
+                    )
+                    .await?;
+                }
+
+                if !batch.outbox.is_empty() {
+                    let params = batch.outbox.iter().map(rows::outbox_params).collect();
+                    insert_rows(
+                        &mut tx,
+                        &sql::OUTBOX_INSERT,
+                        rows::OUTBOX_INSERT_COLUMNS.len(),
+                        "",
+                        params,
+                    )
+                    .await?;
+                }
+
+                if !batch.audit.is_empty() {
+                    let last = sqlx::query(sql::AUDIT_LAST).fetch_optional(&mut *tx).await?;
+                    let (mut seq, mut prev_hash) = match last {
+                        Some(row) => (row.int("seq")?, row.text("hash")?),
+                        None => (0, codec::GENESIS_HASH.to_owned()),
+                    };
+                    let mut stored = Vec::with_capacity(batch.audit.len());
+                    for entry in &batch.audit {
+                        seq += 1;
+                        let row = rows::audit_row(seq, prev_hash, entry)?;
+                        prev_hash = row.hash.clone();
+                        stored.push(row);
+                    }
+                    let params = stored.iter().map(rows::audit_params).collect();
+                    insert_rows(
+                        &mut tx,
+                        &sql::AUDIT_INSERT,
+                        rows::AUDIT_COLUMNS.len(),
+                        "",
+                        params,
+                    )
+                    .await?;
+                }
+
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub async fn list_incidents(
+                &self,
+                filter: &$crate::IncidentFilter,
+            ) -> Result<Vec<domain::Incident>, $crate::StoreError> {
+                use domain::IncidentStatus;
+                const ANY: [IncidentStatus; 3] =
+                    [IncidentStatus::Triggered, IncidentStatus::Acknowledged, IncidentStatus::Resolved];
+                let statuses = if filter.statuses.is_empty() { &ANY[..] } else { &filter.statuses[..] };
+                // Always three placeholders: repeat the first status to pad.
+                let status = |index: usize| statuses.get(index).unwrap_or(&statuses[0]).as_str();
+                sqlx::query(&$crate::backend::sql::LIST_INCIDENTS)
+                    .bind(status(0))
+                    .bind(status(1))
+                    .bind(status(2))
+                    .bind(filter.tenant.as_ref().map(|t| t.as_str()))
+                    .bind(filter.limit.max(0))
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map($crate::rows::incident_from_row)
+                    .collect()
+            }
+
+            pub async fn incident(
+                &self,
+                id: domain::IncidentId,
+            ) -> Result<Option<domain::Incident>, $crate::StoreError> {
+                sqlx::query(&$crate::backend::sql::INCIDENT_BY_ID)
+                    .bind(id.0)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .as_ref()
+                    .map($crate::rows::incident_from_row)
+                    .transpose()
+            }
+
+            /// Every alert ever attached, oldest first.
+            pub async fn incident_alerts(
+                &self,
+                id: domain::IncidentId,
+            ) -> Result<Vec<domain::Alert>, $crate::StoreError> {
+                sqlx::query(&$crate::backend::sql::INCIDENT_ALERTS)
+                    .bind(id.0)
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map($crate::rows::alert_from_row)
+                    .collect()
+            }
+
+            pub async fn incident_timeline(
+                &self,
+                id: domain::IncidentId,
+            ) -> Result<Vec<domain::TimelineEntry>, $crate::StoreError> {
+                sqlx::query(&$crate::backend::sql::INCIDENT_TIMELINE)
+                    .bind(id.0)
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map($crate::rows::timeline_from_row)
+                    .collect()
+            }
+
+            pub async fn due_deliveries(
+                &self,
+                now: domain::Timestamp,
+                limit: i64,
+            ) -> Result<Vec<$crate::Delivery>, $crate::StoreError> {
+                sqlx::query(&$crate::backend::sql::DUE_DELIVERIES)
+                    .bind($crate::codec::millis(now))
+                    .bind(limit.max(0))
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map($crate::rows::delivery_from_row)
+                    .collect()
+            }
+
+            pub async fn record_delivery(
+                &self,
+                id: i64,
+                outcome: &$crate::DeliveryOutcome,
+                timeline: &domain::TimelineEntry,
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::backend::sql;
+                use $crate::codec;
+                use $crate::{DeliveryOutcome, DeliveryStatus};
+                let (status, retry_at, error, at) = match outcome {
+                    DeliveryOutcome::Sent { at } => (DeliveryStatus::Sent, None, None, at),
+                    DeliveryOutcome::Failed { at, error, retry_at } => {
+                        (DeliveryStatus::Pending, Some(codec::millis(*retry_at)), Some(error), at)
+                    }
+                    DeliveryOutcome::DeadLettered { at, error } => {
+                        (DeliveryStatus::DeadLettered, None, Some(error), at)
+                    }
+                };
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                let updated = sqlx::query(sql::RECORD_DELIVERY)
+                    .bind(id)
+                    .bind(status.as_str())
+                    .bind(retry_at)
+                    .bind(error.map(String::as_str))
+                    .bind(codec::millis(*at))
+                    .bind(timeline.tenant.as_str())
+                    .bind(timeline.incident_id.0)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if updated != 1 {
+                    return Err($crate::StoreError::DeliveryNotPending {
+                        id,
+                        incident_id: timeline.incident_id.0,
+                        tenant: timeline.tenant.to_string(),
+                    });
+                }
+                insert_rows(
+                    &mut tx,
+                    &sql::TIMELINE_INSERT,
+                    $crate::rows::TIMELINE_COLUMNS.len(),
+                    "",
+                    vec![$crate::rows::timeline_params(timeline)],
+                )
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// Newest first.
+            pub async fn list_deliveries(
+                &self,
+                status: Option<$crate::DeliveryStatus>,
+                limit: i64,
+            ) -> Result<Vec<$crate::Delivery>, $crate::StoreError> {
+                sqlx::query(&$crate::backend::sql::LIST_DELIVERIES)
+                    .bind(status.map($crate::DeliveryStatus::as_str))
+                    .bind(limit.max(0))
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map($crate::rows::delivery_from_row)
+                    .collect()
+            }
+
+            pub async fn counts(&self) -> Result<$crate::Counts, $crate::StoreError> {
+                use $crate::rows::RowReader as _;
+                let row = sqlx::query($crate::backend::sql::COUNTS).fetch_one(&self.pool).await?;
+                Ok($crate::Counts {
+                    payloads: row.int("payloads")?,
+                    events: row.int("events")?,
+                    alerts: row.int("alerts")?,
+                    incidents: row.int("incidents")?,
+                    open_incidents: row.int("open_incidents")?,
+                    timeline: row.int("timeline")?,
+                    outbox: row.int("outbox")?,
+                    audit: row.int("audit")?,
+                })
+            }
+
+            /// Newest first.
+            pub async fn audit_log(
+                &self,
+                limit: i64,
+            ) -> Result<Vec<$crate::AuditRecord>, $crate::StoreError> {
+                use $crate::rows::StoredAudit;
+                sqlx::query(&$crate::backend::sql::AUDIT_NEWEST)
+                    .bind(limit.max(0))
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map(|row| StoredAudit::from_row(row)?.into_record())
+                    .collect()
+            }
+
+            /// Recomputes the chain from the first record; returns the seq of
+            /// the first record that does not follow from its predecessor.
+            pub async fn verify_audit_chain(&self) -> Result<Option<i64>, $crate::StoreError> {
+                use $crate::codec;
+                use $crate::rows::StoredAudit;
+                let mut expected_seq = 1;
+                let mut prev_hash = codec::GENESIS_HASH.to_owned();
+                loop {
+                    let page = sqlx::query(&$crate::backend::sql::AUDIT_PAGE)
+                        .bind(expected_seq - 1)
+                        .bind($crate::backend::AUDIT_PAGE_ROWS)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    if page.is_empty() {
+                        return Ok(None);
+                    }
+                    for row in &page {
+                        let record = StoredAudit::from_row(row)?;
+                        if record.seq != expected_seq
+                            || record.prev_hash != prev_hash
+                            || codec::audit_hash(&record.prev_hash, &record.fields()) != record.hash
+                        {
+                            return Ok(Some(record.seq));
+                        }
+                        expected_seq += 1;
+                        prev_hash = record.hash;
+                    }
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use store_impl;

@@ -1,0 +1,56 @@
+//! The store's one error type, with the few distinctions callers act on.
+
+/// Everything that can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A row that the schema allowed but the domain cannot represent.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    #[error("migration {version} failed: {source}")]
+    Migration { version: i64, source: sqlx::Error },
+    /// The SQL of an applied migration differs from the one compiled in.
+    #[error(
+        "migration {version} ({name}) was changed after it was applied; restore the original file and add a new migration instead"
+    )]
+    MigrationChanged { version: i64, name: String },
+    /// The database was migrated by a newer Watchfloor than this one.
+    #[error(
+        "the database schema is at version {found}, newer than this build knows ({known}); upgrade Watchfloor"
+    )]
+    SchemaTooNew { found: i64, known: i64 },
+    /// A value could not be encoded for storage.
+    #[error("cannot encode {what}: {message}")]
+    Encode { what: &'static str, message: String },
+    /// An upsert named an existing row of another tenant; rows never change tenant.
+    #[error("{table} row {id} belongs to another tenant")]
+    TenantMismatch { table: &'static str, id: i64 },
+    /// `record_delivery` for a row that is not pending (or not of that incident).
+    #[error("no pending delivery {id} for incident {incident_id} of tenant {tenant}")]
+    DeliveryNotPending { id: i64, incident_id: i64, tenant: String },
+}
+
+impl StoreError {
+    /// A uniqueness invariant refused the write, e.g. a second open incident
+    /// for one group key. The whole commit was rolled back.
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            Self::Database(sqlx::Error::Database(error)) => error.is_unique_violation(),
+            _ => false,
+        }
+    }
+
+    /// The database could not be reached or the pool is exhausted: retrying later may help.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            Self::Database(
+                sqlx::Error::Io(_)
+                    | sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::WorkerCrashed
+            )
+        )
+    }
+}

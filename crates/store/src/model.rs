@@ -1,0 +1,188 @@
+//! What the store reads and writes, beyond the domain types it stores as they are.
+
+use domain::{
+    Alert, AlertId, ChannelId, Incident, IncidentId, IncidentStatus, Labels, Notification,
+    NotifyReason, ServiceId, Severity, TenantId, TimelineEntry, Timestamp,
+};
+
+/// What the engine needs after a restart.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LoadedState {
+    /// Alerts whose status is not resolved, by id.
+    pub alerts: Vec<Alert>,
+    /// Incidents whose status is not resolved, by id.
+    pub incidents: Vec<Incident>,
+    /// The largest alert id ever stored (resolved ones included), 0 if none.
+    pub max_alert_id: i64,
+    /// The largest incident id ever stored (resolved ones included), 0 if none.
+    pub max_incident_id: i64,
+}
+
+/// Everything one turn of the engine loop writes; [`crate::Store::commit`]
+/// writes it in one transaction or not at all.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CommitBatch {
+    /// Raw request bodies with their normalised events.
+    pub payloads: Vec<PayloadRecord>,
+    /// Upserted by id as full rows. If one id appears twice the last one wins.
+    pub alerts: Vec<Alert>,
+    /// Upserted by id as full rows. If one id appears twice the last one wins.
+    pub incidents: Vec<Incident>,
+    /// Appended.
+    pub timeline: Vec<TimelineEntry>,
+    /// Appended as pending deliveries due at `notification.at`.
+    pub outbox: Vec<OutboxRecord>,
+    /// Appended to the hash chain, in order.
+    pub audit: Vec<AuditEntry>,
+}
+
+impl CommitBatch {
+    pub fn is_empty(&self) -> bool {
+        self.payloads.is_empty()
+            && self.alerts.is_empty()
+            && self.incidents.is_empty()
+            && self.timeline.is_empty()
+            && self.outbox.is_empty()
+            && self.audit.is_empty()
+    }
+}
+
+/// One request body as received, with what the adapter made of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PayloadRecord {
+    pub tenant: TenantId,
+    pub integration_service: ServiceId,
+    pub source_kind: String,
+    pub received_at: Timestamp,
+    /// Raw JSON as received.
+    pub body: String,
+    pub events: Vec<EventRecord>,
+}
+
+/// One normalised event and the alert it was applied to, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRecord {
+    pub alert_id: Option<AlertId>,
+    pub dedup_key: String,
+    pub action: String,
+    pub severity: Severity,
+    pub summary: String,
+    pub source: Option<String>,
+    pub occurred_at: Option<Timestamp>,
+    pub labels: Labels,
+    pub annotations: Labels,
+    pub details: serde_json::Value,
+}
+
+/// A notification to deliver, rendered once so every retry sends the same body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxRecord {
+    pub notification: Notification,
+    pub channel_kind: String,
+    /// Rendered JSON to POST.
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryStatus {
+    Pending,
+    Sent,
+    DeadLettered,
+}
+
+impl DeliveryStatus {
+    pub const ALL: [Self; 3] = [Self::Pending, Self::Sent, Self::DeadLettered];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sent => "sent",
+            Self::DeadLettered => "dead_lettered",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+}
+
+/// One row of the outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    pub id: i64,
+    pub tenant: TenantId,
+    pub incident_id: IncidentId,
+    pub channel: ChannelId,
+    pub channel_kind: String,
+    pub reason: NotifyReason,
+    pub body: String,
+    /// Stable across retries and restarts: `watchfloor-notification-{id}`.
+    pub idempotency_key: String,
+    pub status: DeliveryStatus,
+    pub attempts: i32,
+    pub next_attempt_at: Timestamp,
+    pub last_error: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// The result of one delivery attempt; each one counts as an attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeliveryOutcome {
+    Sent {
+        at: Timestamp,
+    },
+    /// Stays pending and comes due again at `retry_at`.
+    Failed {
+        at: Timestamp,
+        error: String,
+        retry_at: Timestamp,
+    },
+    DeadLettered {
+        at: Timestamp,
+        error: String,
+    },
+}
+
+/// Which incidents [`crate::Store::list_incidents`] returns, newest updated first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentFilter {
+    /// Empty means any status.
+    pub statuses: Vec<IncidentStatus>,
+    pub tenant: Option<TenantId>,
+    pub limit: i64,
+}
+
+/// Row counts, for operators and for tests that check a refused write changed nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub payloads: i64,
+    pub events: i64,
+    pub alerts: i64,
+    pub incidents: i64,
+    pub open_incidents: i64,
+    pub timeline: i64,
+    pub outbox: i64,
+    pub audit: i64,
+}
+
+/// One audited action, as the caller describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    pub at: Timestamp,
+    pub actor: String,
+    pub action: String,
+    pub tenant: Option<TenantId>,
+    pub target: String,
+    pub detail: serde_json::Value,
+}
+
+/// An audit entry as stored, with its place in the hash chain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRecord {
+    pub seq: i64,
+    pub entry: AuditEntry,
+    pub prev_hash: String,
+    /// `sha256(prev_hash ‖ canonical fields)`, hex; see [`crate::audit_hash`].
+    pub hash: String,
+}

@@ -1,0 +1,652 @@
+//! The conformance tests themselves, each an async function over a fresh, migrated `Store`.
+
+use domain::{AlertStatus, IncidentId, IncidentStatus, Priority, Severity, TimelineKind};
+use watchfloor_store::{
+    CommitBatch, DeliveryOutcome, DeliveryStatus, IncidentFilter, Store, StoreError,
+};
+
+use crate::fixtures::*;
+
+pub async fn migrating_twice_is_a_no_op(store: &Store) {
+    assert_eq!(store.schema_version().await.expect("version"), 1);
+    store.commit(&opening(vec![incident(1, "acme", "g")])).await.expect("commit");
+    let before = counts(store).await;
+    store.migrate().await.expect("second migrate");
+    store.migrate().await.expect("third migrate");
+    assert_eq!(store.schema_version().await.expect("version"), 1);
+    assert_eq!(counts(store).await, before);
+    let versions = texts(store, "SELECT name FROM schema_migrations").await;
+    assert_eq!(versions, vec!["initial".to_owned()]);
+}
+
+pub async fn reopening_migrates_nothing_and_keeps_data(store: Store, target: String) {
+    store.commit(&opening(vec![incident(1, "acme", "g")])).await.expect("commit");
+    let before = counts(&store).await;
+    store.close().await;
+    let reopened = Store::open(&target).await.expect("reopening");
+    assert_eq!(counts(&reopened).await, before);
+    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 1);
+    reopened.close().await;
+}
+
+pub async fn commit_round_trips_every_field(store: &Store) {
+    let mut full = incident(7, "acme", "checkout|region=eu-west-1|ünï");
+    full.title = "Checkout latency — 東京 🚨".to_owned();
+    full.status = IncidentStatus::Acknowledged;
+    full.severity = Severity::Critical;
+    full.priority = Priority::P1;
+    full.priority_reason = "tier gold (+2), production (+1)".to_owned();
+    full.alert_count = 3;
+    full.active_alert_count = 2;
+    full.event_count = 41;
+    full.acknowledged_at = Some(at(30));
+    full.acknowledged_by = Some("user:ärger".to_owned());
+    full.resolved_at = Some(at(31));
+    full.resolved_by = Some("engine".to_owned());
+    full.open_notified = true;
+    full.updated_at = at(40);
+    let bare = incident(8, "acme", "other");
+
+    let mut rich = alert(70, &full, "dedup/ключ");
+    rich.status = AlertStatus::Acknowledged;
+    rich.severity = Severity::Info;
+    rich.source = Some("db-1.eu".to_owned());
+    rich.labels = labels(&[("alertname", "HighCPU"), ("ümlaut", "wert ✓"), ("empty", "")]);
+    rich.last_seen = at(99);
+    rich.resolved_at = Some(at(100));
+    rich.event_count = 12;
+    let plain = alert(71, &full, "plain");
+
+    let entries = vec![
+        timeline(&full, 20, TimelineKind::AlertAttached, "second by time"),
+        timeline(&full, 10, TimelineKind::Opened, "first by time"),
+        timeline(&full, 20, TimelineKind::Note, "third: same time, inserted later — ✓"),
+        timeline(&bare, 10, TimelineKind::Opened, "another incident"),
+    ];
+    let batch = CommitBatch {
+        payloads: vec![payload(
+            "acme",
+            r#"{"routing_key":"k","payload":{"summary":"ü"}}"#,
+            vec![event(Some(70), "dedup/ключ"), event(None, "unknown")],
+        )],
+        alerts: vec![rich.clone(), plain.clone()],
+        incidents: vec![full.clone(), bare.clone()],
+        timeline: entries.clone(),
+        outbox: vec![outbox(&full, "noc", 5)],
+        audit: vec![audit("user:admin", "incident.acknowledge", Some("acme"))],
+    };
+    store.commit(&batch).await.expect("commit");
+
+    assert_eq!(store.incident(full.id).await.expect("read"), Some(full.clone()));
+    assert_eq!(store.incident(bare.id).await.expect("read"), Some(bare.clone()));
+    assert_eq!(store.incident(IncidentId(999)).await.expect("read"), None);
+    assert_eq!(
+        store.incident_alerts(full.id).await.expect("read"),
+        vec![rich, plain],
+        "oldest first"
+    );
+    assert!(store.incident_alerts(bare.id).await.expect("read").is_empty());
+    assert_eq!(
+        store.incident_timeline(full.id).await.expect("read"),
+        vec![entries[1].clone(), entries[0].clone(), entries[2].clone()]
+    );
+    assert_eq!(
+        counts(store).await,
+        watchfloor_store::Counts {
+            payloads: 1,
+            events: 2,
+            alerts: 2,
+            incidents: 2,
+            open_incidents: 2,
+            timeline: 4,
+            outbox: 1,
+            audit: 1,
+        }
+    );
+    let bodies = texts(store, "SELECT body FROM payloads").await;
+    assert_eq!(bodies, vec![batch.payloads[0].body.clone()]);
+    let event_labels = texts(store, "SELECT labels FROM events ORDER BY id").await;
+    let decoded: domain::Labels = serde_json::from_str(&event_labels[0]).expect("labels are JSON");
+    assert_eq!(decoded, batch.payloads[0].events[0].labels);
+    let details = texts(store, "SELECT details FROM events ORDER BY id").await;
+    let decoded: serde_json::Value = serde_json::from_str(&details[1]).expect("details are JSON");
+    assert_eq!(decoded, batch.payloads[0].events[1].details);
+
+    // Upsert replaces the full row.
+    let mut changed = full.clone();
+    changed.acknowledged_at = None;
+    changed.acknowledged_by = None;
+    changed.resolved_at = None;
+    changed.resolved_by = None;
+    changed.open_notified = false;
+    changed.priority = Priority::P5;
+    store.commit(&opening(vec![changed.clone()])).await.expect("upsert");
+    assert_eq!(store.incident(full.id).await.expect("read"), Some(changed));
+    assert_eq!(counts(store).await.incidents, 2);
+}
+
+pub async fn load_state_returns_only_unresolved_rows(store: &Store) {
+    let empty = store.load_state().await.expect("load");
+    assert!(empty.alerts.is_empty() && empty.incidents.is_empty());
+    assert_eq!((empty.max_alert_id, empty.max_incident_id), (0, 0));
+
+    let open = incident(1, "acme", "a");
+    let closed = resolved(incident(9, "acme", "b"), 50);
+    let mut gone = alert(30, &closed, "gone");
+    gone.status = AlertStatus::Resolved;
+    gone.resolved_at = Some(at(50));
+    let firing = alert(3, &open, "firing");
+    let mut acked = alert(4, &open, "acked");
+    acked.status = AlertStatus::Acknowledged;
+    store
+        .commit(&CommitBatch {
+            incidents: vec![open.clone(), closed],
+            alerts: vec![gone, acked.clone(), firing.clone()],
+            ..CommitBatch::default()
+        })
+        .await
+        .expect("commit");
+
+    let state = store.load_state().await.expect("load");
+    assert_eq!(state.incidents, vec![open]);
+    assert_eq!(state.alerts, vec![firing, acked]);
+    assert_eq!(state.max_alert_id, 30);
+    assert_eq!(state.max_incident_id, 9);
+}
+
+pub async fn second_open_incident_for_a_group_key_rolls_back_the_whole_commit(store: &Store) {
+    let first = incident(1, "acme", "checkout|db");
+    store
+        .commit(&CommitBatch {
+            incidents: vec![first.clone()],
+            audit: vec![audit("user:a", "x", None)],
+            ..CommitBatch::default()
+        })
+        .await
+        .expect("first");
+    let before = counts(store).await;
+    let audit_before = store.audit_log(10).await.expect("audit");
+
+    let second = incident(2, "acme", "checkout|db");
+    let refused = CommitBatch {
+        payloads: vec![payload("acme", "{}", vec![event(None, "k")])],
+        incidents: vec![second.clone()],
+        alerts: vec![alert(5, &second, "k")],
+        timeline: vec![timeline(&second, 1, TimelineKind::Opened, "opened")],
+        outbox: vec![outbox(&second, "noc", 1)],
+        audit: vec![audit("user:b", "y", Some("acme"))],
+    };
+    let error = store.commit(&refused).await.expect_err("a second open incident must be refused");
+    assert!(error.is_unique_violation(), "unexpected error: {error}");
+    assert_eq!(counts(store).await, before);
+    assert_eq!(store.audit_log(10).await.expect("audit"), audit_before);
+    assert_eq!(store.incident(second.id).await.expect("read"), None);
+    assert_eq!(store.verify_audit_chain().await.expect("verify"), None);
+
+    // The same key in another tenant is another group.
+    store.commit(&opening(vec![incident(3, "globex", "checkout|db")])).await.expect("other tenant");
+}
+
+pub async fn second_unresolved_alert_for_a_dedup_key_is_refused(store: &Store) {
+    let open = incident(1, "acme", "g");
+    store
+        .commit(&CommitBatch {
+            incidents: vec![open.clone()],
+            alerts: vec![alert(1, &open, "disk-full")],
+            ..CommitBatch::default()
+        })
+        .await
+        .expect("first");
+    let before = counts(store).await;
+    let error = store
+        .commit(&CommitBatch {
+            alerts: vec![alert(2, &open, "disk-full")],
+            ..CommitBatch::default()
+        })
+        .await
+        .expect_err("a second unresolved alert must be refused");
+    assert!(error.is_unique_violation(), "unexpected error: {error}");
+    assert_eq!(counts(store).await, before);
+
+    // Once the first is resolved, the key is free again, even in the same batch.
+    let mut first = alert(1, &open, "disk-full");
+    first.status = AlertStatus::Resolved;
+    first.resolved_at = Some(at(9));
+    store
+        .commit(&CommitBatch {
+            alerts: vec![alert(2, &open, "disk-full"), first],
+            ..CommitBatch::default()
+        })
+        .await
+        .expect("resolve and re-fire");
+    assert_eq!(counts(store).await.alerts, 2);
+}
+
+pub async fn resolved_incident_frees_its_group_key(store: &Store) {
+    let first = incident(1, "acme", "g");
+    store.commit(&opening(vec![first.clone()])).await.expect("open");
+    store.commit(&opening(vec![resolved(first.clone(), 10)])).await.expect("resolve");
+    store.commit(&opening(vec![incident(2, "acme", "g")])).await.expect("reopen after resolve");
+
+    // Resolving the old and opening the new in one batch works in either order,
+    // and when the batch holds an earlier version of a row the last one wins.
+    let second = incident(2, "acme", "g");
+    store
+        .commit(&opening(vec![
+            incident(3, "acme", "g"),
+            second.clone(),
+            resolved(second.clone(), 20),
+        ]))
+        .await
+        .expect("resolve and open in one batch");
+    let open = store
+        .list_incidents(&IncidentFilter {
+            statuses: vec![IncidentStatus::Triggered],
+            tenant: None,
+            limit: 10,
+        })
+        .await
+        .expect("list");
+    assert_eq!(open.iter().map(|i| i.id.0).collect::<Vec<_>>(), vec![3]);
+    assert_eq!(counts(store).await.open_incidents, 1);
+    assert_eq!(counts(store).await.incidents, 3);
+}
+
+pub async fn rows_never_change_tenant(store: &Store) {
+    let original = incident(1, "acme", "g");
+    store
+        .commit(&CommitBatch {
+            incidents: vec![original.clone()],
+            alerts: vec![alert(1, &original, "k")],
+            ..CommitBatch::default()
+        })
+        .await
+        .expect("first");
+    let before = counts(store).await;
+    let error = store
+        .commit(&opening(vec![incident(1, "globex", "g")]))
+        .await
+        .expect_err("an incident must not move to another tenant");
+    assert!(
+        matches!(error, StoreError::TenantMismatch { table: "incidents", id: 1 }),
+        "unexpected error: {error}"
+    );
+    let mut moved = alert(1, &original, "k");
+    moved.tenant = tenant("globex");
+    let error = store
+        .commit(&CommitBatch { alerts: vec![moved], ..CommitBatch::default() })
+        .await
+        .expect_err("an alert must not move to another tenant");
+    assert!(
+        matches!(error, StoreError::TenantMismatch { table: "alerts", id: 1 }),
+        "unexpected error: {error}"
+    );
+    assert_eq!(counts(store).await, before);
+    assert_eq!(store.incident(original.id).await.expect("read"), Some(original));
+}
+
+pub async fn rows_refer_only_within_their_tenant(store: &Store) {
+    let acme = incident(1, "acme", "g");
+    store.commit(&opening(vec![acme.clone()])).await.expect("first");
+    let before = counts(store).await;
+
+    let mut foreign_alert = alert(1, &acme, "k");
+    foreign_alert.tenant = tenant("globex");
+    let mut foreign_entry = timeline(&acme, 1, TimelineKind::Note, "x");
+    foreign_entry.tenant = tenant("globex");
+    let mut foreign_notification = outbox(&acme, "noc", 1);
+    foreign_notification.notification.tenant = tenant("globex");
+    let refused = [
+        CommitBatch { alerts: vec![foreign_alert], ..CommitBatch::default() },
+        CommitBatch { timeline: vec![foreign_entry], ..CommitBatch::default() },
+        CommitBatch { outbox: vec![foreign_notification], ..CommitBatch::default() },
+        CommitBatch {
+            timeline: vec![timeline(&incident(42, "acme", "none"), 1, TimelineKind::Note, "x")],
+            ..CommitBatch::default()
+        },
+        // An event naming an alert of another tenant.
+        CommitBatch {
+            alerts: vec![alert(5, &acme, "k5")],
+            payloads: vec![payload("globex", "{}", vec![event(Some(5), "k5")])],
+            ..CommitBatch::default()
+        },
+    ];
+    for batch in &refused {
+        assert!(store.commit(batch).await.is_err(), "refused: {batch:?}");
+        assert_eq!(counts(store).await, before);
+    }
+}
+
+pub async fn many_payloads_keep_their_events(store: &Store) {
+    let open = incident(1, "acme", "g");
+    let alerts: Vec<_> = (1..=3).map(|id| alert(id, &open, &format!("k{id}"))).collect();
+    // 70 and 23 payloads exercise every multi-row chunk size; each payload's
+    // body names its events so that the link can be checked.
+    for payload_count in [70_usize, 23] {
+        let payloads = (0..payload_count)
+            .map(|p| {
+                let events = (0..p % 4)
+                    .map(|e| event(Some(1 + (e as i64 % 3)), &format!("p{p}-e{e}")))
+                    .collect();
+                payload("acme", &format!("payload {p} of {payload_count}"), events)
+            })
+            .collect();
+        store
+            .commit(&CommitBatch {
+                payloads,
+                incidents: vec![open.clone()],
+                alerts: alerts.clone(),
+                ..CommitBatch::default()
+            })
+            .await
+            .expect("commit");
+    }
+    let expected_events: usize =
+        [70_usize, 23].iter().map(|n| (0..*n).map(|p| p % 4).sum::<usize>()).sum();
+    let counted = counts(store).await;
+    assert_eq!(counted.payloads, 93);
+    assert_eq!(counted.events, expected_events as i64);
+    let links = texts(
+        store,
+        "SELECT p.body || ' / ' || e.dedup_key FROM events e JOIN payloads p ON p.id = e.payload_id ORDER BY e.id",
+    )
+    .await;
+    assert_eq!(links.len(), expected_events);
+    for link in &links {
+        let (body, dedup_key) = link.split_once(" / ").expect("joined");
+        let payload_number = body.split(' ').nth(1).expect("payload number");
+        assert!(dedup_key.starts_with(&format!("p{payload_number}-")), "{link}");
+    }
+    // Events keep their order within a payload.
+    let keys = texts(store, "SELECT dedup_key FROM events ORDER BY id").await;
+    assert_eq!(&keys[..3], ["p1-e0", "p2-e0", "p2-e1"]);
+}
+
+pub async fn outbox_retries_then_sends(store: &Store) {
+    let open = incident(1, "acme", "g");
+    store
+        .commit(&CommitBatch {
+            incidents: vec![open.clone()],
+            outbox: vec![outbox(&open, "noc", 10), outbox(&open, "pager", 20)],
+            ..CommitBatch::default()
+        })
+        .await
+        .expect("commit");
+
+    assert!(store.due_deliveries(at(9), 10).await.expect("due").is_empty());
+    let due = store.due_deliveries(at(10), 10).await.expect("due");
+    assert_eq!(due.len(), 1);
+    let first = due[0].clone();
+    assert_eq!(first.channel.as_str(), "noc");
+    assert_eq!(first.status, DeliveryStatus::Pending);
+    assert_eq!((first.attempts, first.last_error.as_deref()), (0, None));
+    assert_eq!(
+        (first.next_attempt_at, first.created_at, first.updated_at),
+        (at(10), at(10), at(10))
+    );
+    assert_eq!(first.body, outbox(&open, "noc", 10).body);
+    assert_eq!(first.channel_kind, "webhook");
+    assert_eq!(first.idempotency_key, format!("watchfloor-notification-{}", first.id));
+    let both = store.due_deliveries(at(20), 10).await.expect("due");
+    assert_eq!(both.iter().map(|d| d.channel.as_str()).collect::<Vec<_>>(), ["noc", "pager"]);
+    assert_eq!(store.due_deliveries(at(20), 1).await.expect("due").len(), 1);
+
+    let failed =
+        DeliveryOutcome::Failed { at: at(11), error: "HTTP 503".to_owned(), retry_at: at(60) };
+    let entry = timeline(&open, 11, TimelineKind::NotificationFailed, "failed, retrying");
+    store.record_delivery(first.id, &failed, &entry).await.expect("record failure");
+    let due = store.due_deliveries(at(59), 10).await.expect("due");
+    assert_eq!(due.iter().map(|d| d.channel.as_str()).collect::<Vec<_>>(), ["pager"]);
+    let retry = store.due_deliveries(at(60), 10).await.expect("due");
+    let retried = retry.iter().find(|d| d.id == first.id).expect("due again at retry_at");
+    assert_eq!(retried.attempts, 1);
+    assert_eq!(retried.last_error.as_deref(), Some("HTTP 503"));
+    assert_eq!((retried.next_attempt_at, retried.updated_at), (at(60), at(11)));
+    assert_eq!(retried.idempotency_key, first.idempotency_key);
+
+    let sent_entry = timeline(&open, 61, TimelineKind::NotificationSent, "delivered");
+    store
+        .record_delivery(first.id, &DeliveryOutcome::Sent { at: at(61) }, &sent_entry)
+        .await
+        .expect("sent");
+    assert!(
+        store.due_deliveries(at(1000), 10).await.expect("due").iter().all(|d| d.id != first.id)
+    );
+    let sent = store.list_deliveries(Some(DeliveryStatus::Sent), 10).await.expect("list");
+    assert_eq!(sent.len(), 1);
+    assert_eq!((sent[0].id, sent[0].attempts, sent[0].updated_at), (first.id, 2, at(61)));
+    assert_eq!(sent[0].idempotency_key, first.idempotency_key);
+
+    let history = store.incident_timeline(open.id).await.expect("timeline");
+    assert_eq!(history, vec![entry, sent_entry]);
+    let all = store.list_deliveries(None, 10).await.expect("list");
+    assert_eq!(all.len(), 2);
+    assert!(all[0].id > all[1].id, "newest first");
+    assert_eq!(
+        store.list_deliveries(Some(DeliveryStatus::Pending), 10).await.expect("list").len(),
+        1
+    );
+}
+
+pub async fn outbox_dead_letters_visibly(store: &Store) {
+    let open = incident(1, "acme", "g");
+    store
+        .commit(&CommitBatch {
+            incidents: vec![open.clone()],
+            outbox: vec![outbox(&open, "noc", 0)],
+            ..CommitBatch::default()
+        })
+        .await
+        .expect("commit");
+    let delivery = store.due_deliveries(at(0), 10).await.expect("due").remove(0);
+    let outcome =
+        DeliveryOutcome::DeadLettered { at: at(3), error: "HTTP 400: bad payload".to_owned() };
+    let entry = timeline(&open, 3, TimelineKind::NotificationDeadLettered, "dead-lettered");
+    store.record_delivery(delivery.id, &outcome, &entry).await.expect("dead-letter");
+
+    assert!(store.due_deliveries(at(100_000), 10).await.expect("due").is_empty());
+    let dead = store.list_deliveries(Some(DeliveryStatus::DeadLettered), 10).await.expect("list");
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].id, delivery.id);
+    assert_eq!(dead[0].attempts, 1);
+    assert_eq!(dead[0].last_error.as_deref(), Some("HTTP 400: bad payload"));
+    assert_eq!(dead[0].idempotency_key, delivery.idempotency_key);
+    assert!(
+        store.list_deliveries(Some(DeliveryStatus::Pending), 10).await.expect("list").is_empty()
+    );
+    assert_eq!(store.incident_timeline(open.id).await.expect("timeline"), vec![entry]);
+}
+
+pub async fn record_delivery_needs_a_pending_row_of_that_incident(store: &Store) {
+    let open = incident(1, "acme", "g");
+    let other = incident(2, "acme", "h");
+    store
+        .commit(&CommitBatch {
+            incidents: vec![open.clone(), other.clone()],
+            outbox: vec![outbox(&open, "noc", 0)],
+            ..CommitBatch::default()
+        })
+        .await
+        .expect("commit");
+    let delivery = store.due_deliveries(at(0), 10).await.expect("due").remove(0);
+    let sent = DeliveryOutcome::Sent { at: at(1) };
+
+    let wrong_incident = timeline(&other, 1, TimelineKind::NotificationSent, "x");
+    let error = store
+        .record_delivery(delivery.id, &sent, &wrong_incident)
+        .await
+        .expect_err("wrong incident");
+    assert!(matches!(error, StoreError::DeliveryNotPending { .. }), "unexpected error: {error}");
+    let error = store
+        .record_delivery(
+            delivery.id + 100,
+            &sent,
+            &timeline(&open, 1, TimelineKind::NotificationSent, "x"),
+        )
+        .await
+        .expect_err("unknown delivery");
+    assert!(matches!(error, StoreError::DeliveryNotPending { .. }), "unexpected error: {error}");
+
+    let entry = timeline(&open, 1, TimelineKind::NotificationSent, "sent");
+    store.record_delivery(delivery.id, &sent, &entry).await.expect("sent");
+    let before = counts(store).await;
+    let error = store.record_delivery(delivery.id, &sent, &entry).await.expect_err("already sent");
+    assert!(matches!(error, StoreError::DeliveryNotPending { .. }), "unexpected error: {error}");
+    assert_eq!(counts(store).await, before, "a refused record appends no timeline entry");
+    assert_eq!(store.list_deliveries(None, 10).await.expect("list")[0].attempts, 1);
+}
+
+pub async fn audit_chain_verifies_and_refuses_changes(store: &Store) {
+    assert_eq!(store.verify_audit_chain().await.expect("verify empty"), None);
+    store
+        .commit(&CommitBatch {
+            audit: vec![
+                audit("user:admin", "config.reload", None),
+                audit("user:äd", "incident.note", Some("acme")),
+            ],
+            ..CommitBatch::default()
+        })
+        .await
+        .expect("first");
+    let third = audit("user:admin", "incident.resolve", Some("globex"));
+    store
+        .commit(&CommitBatch { audit: vec![third.clone()], ..CommitBatch::default() })
+        .await
+        .expect("second");
+
+    let log = store.audit_log(10).await.expect("audit");
+    assert_eq!(log.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![3, 2, 1], "newest first");
+    assert_eq!(log[0].entry, third);
+    assert_eq!(log[2].entry.tenant, None);
+    assert_eq!(log[2].prev_hash, "0".repeat(64));
+    assert_eq!(log[1].prev_hash, log[2].hash);
+    assert_eq!(log[0].prev_hash, log[1].hash);
+    assert!(
+        log.iter().all(|r| r.hash.len() == 64 && r.hash.chars().all(|c| c.is_ascii_hexdigit()))
+    );
+    assert_eq!(store.audit_log(1).await.expect("audit").len(), 1);
+    assert_eq!(store.verify_audit_chain().await.expect("verify"), None);
+
+    for sql in [
+        "UPDATE audit_log SET actor = 'mallory' WHERE seq = 2",
+        "UPDATE audit_log SET hash = hash",
+        "DELETE FROM audit_log WHERE seq = 3",
+        "DELETE FROM audit_log",
+    ] {
+        let refused = execute(store, sql).await;
+        let error = refused.expect_err(sql);
+        assert!(error.to_string().contains("append-only"), "{sql}: {error}");
+    }
+    if matches!(store, Store::Postgres(_)) {
+        assert!(execute(store, "TRUNCATE audit_log").await.is_err(), "TRUNCATE must be refused");
+    }
+    assert_eq!(store.audit_log(10).await.expect("audit"), log);
+    assert_eq!(store.verify_audit_chain().await.expect("verify"), None);
+}
+
+pub async fn audit_verification_finds_tampering(store: &Store) {
+    let entries =
+        (0..5).map(|i| audit("user:admin", &format!("action.{i}"), Some("acme"))).collect();
+    store.commit(&CommitBatch { audit: entries, ..CommitBatch::default() }).await.expect("commit");
+    assert_eq!(store.verify_audit_chain().await.expect("verify"), None);
+    // Only someone who disables the guard can edit history, and the chain shows it.
+    let (disable, enable) = match store {
+        Store::Sqlite(_) => ("DROP TRIGGER audit_log_refuse_update", None),
+        Store::Postgres(_) => (
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_refuse_update_delete",
+            Some("ALTER TABLE audit_log ENABLE TRIGGER audit_log_refuse_update_delete"),
+        ),
+    };
+    execute(store, disable).await.expect("disabling the guard");
+    execute(store, "UPDATE audit_log SET detail = '{}' WHERE seq = 4").await.expect("tampering");
+    if let Some(enable) = enable {
+        execute(store, enable).await.expect("re-enabling the guard");
+    }
+    assert_eq!(store.verify_audit_chain().await.expect("verify"), Some(4));
+}
+
+pub async fn concurrent_commits_do_not_fork_the_audit_chain(store: &Store) {
+    let open = incident(1, "acme", "g");
+    store.commit(&opening(vec![open.clone()])).await.expect("open");
+    let writers: Vec<_> = (0..8)
+        .map(|writer| {
+            let store = store.clone();
+            let open = open.clone();
+            tokio::spawn(async move {
+                for round in 0..5 {
+                    let batch = CommitBatch {
+                        timeline: vec![timeline(&open, round, TimelineKind::Note, "concurrent")],
+                        audit: vec![
+                            audit(
+                                &format!("user:{writer}"),
+                                &format!("round.{round}"),
+                                Some("acme"),
+                            ),
+                            audit(&format!("user:{writer}"), "second", None),
+                        ],
+                        ..CommitBatch::default()
+                    };
+                    store.commit(&batch).await.expect("concurrent commit");
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.await.expect("writer task");
+    }
+    assert_eq!(counts(store).await.audit, 80);
+    assert_eq!(counts(store).await.timeline, 40);
+    assert_eq!(store.verify_audit_chain().await.expect("verify"), None);
+}
+
+pub async fn list_incidents_filters_by_status_and_tenant(store: &Store) {
+    let mut acme_open = incident(1, "acme", "a");
+    acme_open.updated_at = at(100);
+    let mut acme_acked = incident(2, "acme", "b");
+    acme_acked.status = IncidentStatus::Acknowledged;
+    acme_acked.acknowledged_at = Some(at(50));
+    acme_acked.acknowledged_by = Some("user:x".to_owned());
+    acme_acked.updated_at = at(300);
+    let acme_resolved = resolved(incident(3, "acme", "c"), 200);
+    let mut globex_open = incident(4, "globex", "a");
+    globex_open.updated_at = at(400);
+    store
+        .commit(&opening(vec![
+            acme_open.clone(),
+            acme_acked.clone(),
+            acme_resolved.clone(),
+            globex_open.clone(),
+        ]))
+        .await
+        .expect("commit");
+
+    let ids = |filter: IncidentFilter| async move {
+        store
+            .list_incidents(&filter)
+            .await
+            .expect("list")
+            .iter()
+            .map(|i| i.id.0)
+            .collect::<Vec<_>>()
+    };
+    let filter = |statuses: Vec<IncidentStatus>, tenant_id: Option<&str>, limit: i64| {
+        IncidentFilter { statuses, tenant: tenant_id.map(tenant), limit }
+    };
+    use IncidentStatus::{Acknowledged, Resolved, Triggered};
+    assert_eq!(ids(filter(vec![], None, 10)).await, vec![4, 2, 3, 1], "newest updated first");
+    assert_eq!(ids(filter(vec![], None, 2)).await, vec![4, 2]);
+    assert_eq!(ids(filter(vec![], Some("acme"), 10)).await, vec![2, 3, 1]);
+    assert_eq!(ids(filter(vec![Triggered], None, 10)).await, vec![4, 1]);
+    assert_eq!(ids(filter(vec![Triggered], Some("acme"), 10)).await, vec![1]);
+    assert_eq!(ids(filter(vec![Triggered, Acknowledged], Some("acme"), 10)).await, vec![2, 1]);
+    assert_eq!(ids(filter(vec![Resolved], None, 10)).await, vec![3]);
+    assert_eq!(
+        ids(filter(vec![Resolved, Acknowledged, Triggered], None, 10)).await,
+        vec![4, 2, 3, 1]
+    );
+    assert!(ids(filter(vec![], Some("initech"), 10)).await.is_empty());
+    assert!(ids(filter(vec![], None, 0)).await.is_empty());
+    assert!(ids(filter(vec![], None, -1)).await.is_empty());
+    let listed = store.list_incidents(&filter(vec![Acknowledged], None, 10)).await.expect("list");
+    assert_eq!(listed, vec![acme_acked]);
+}
