@@ -58,6 +58,14 @@ word_enum!(
         Alertmanager = "alertmanager",
         /// `POST /hooks/generic/{key}`
         Generic = "generic",
+        /// `POST /hooks/sns/{key}`
+        Sns = "sns",
+        /// `POST /hooks/eventbridge/{key}`
+        EventBridge = "eventbridge",
+        /// `POST /hooks/azure/{key}`
+        Azure = "azure",
+        /// `POST /hooks/grafana/{key}`
+        Grafana = "grafana",
     }
 );
 

@@ -18,6 +18,16 @@ pub enum SourceKind {
     AlertmanagerWebhook,
     /// `POST /hooks/generic/{key}`
     Generic,
+    /// `POST /hooks/sns/{key}`: Amazon SNS (CloudWatch alarms and other messages).
+    Sns,
+    /// `POST /hooks/eventbridge/{key}`: EventBridge API destinations.
+    EventBridge,
+    /// `POST /hooks/azure/{key}`: Azure Monitor common alert schema.
+    Azure,
+    /// `POST /hooks/grafana/{key}`: Grafana unified alerting webhook.
+    Grafana,
+    /// `watchfloor import cloudtrail`: CloudTrail log files.
+    CloudTrail,
     /// Synthetic events from `serve --demo`.
     Demo,
 }
@@ -29,6 +39,11 @@ impl SourceKind {
             Self::AlertmanagerApi => "alertmanager-api",
             Self::AlertmanagerWebhook => "alertmanager",
             Self::Generic => "generic",
+            Self::Sns => "sns",
+            Self::EventBridge => "eventbridge",
+            Self::Azure => "azure",
+            Self::Grafana => "grafana",
+            Self::CloudTrail => "cloudtrail",
             Self::Demo => "demo",
         }
     }
@@ -39,6 +54,11 @@ impl SourceKind {
             Self::AlertmanagerApi,
             Self::AlertmanagerWebhook,
             Self::Generic,
+            Self::Sns,
+            Self::EventBridge,
+            Self::Azure,
+            Self::Grafana,
+            Self::CloudTrail,
             Self::Demo,
         ]
         .into_iter()
@@ -101,6 +121,8 @@ pub struct Event {
     /// Free-form structured details (`custom_details`, `values`, …).
     pub details: serde_json::Value,
     pub links: Vec<Link>,
+    /// Resources the event is about (ARNs, Azure resource ids), as the source names them.
+    pub resources: Vec<String>,
 }
 
 impl Event {
@@ -119,6 +141,7 @@ impl Event {
             annotations: Labels::new(),
             details: serde_json::Value::Null,
             links: Vec::new(),
+            resources: Vec::new(),
         }
     }
 

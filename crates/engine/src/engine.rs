@@ -284,7 +284,7 @@ impl Engine {
                 self.dirty_incidents.insert(incident_id);
             }
             if worse {
-                self.raise_severity(now, incident_id, event.severity, actor, effects);
+                self.raise_severity(now, incident_id, event, actor, effects);
             }
             return EventOutcome { alert_id: Some(alert_id), incident_id: Some(incident_id) };
         }
@@ -311,7 +311,7 @@ impl Engine {
                         actor,
                     )));
                     if event.severity < incident.severity {
-                        self.raise_severity(now, id, event.severity, actor, effects);
+                        self.raise_severity(now, id, event, actor, effects);
                     }
                 }
                 id
@@ -528,14 +528,17 @@ impl Engine {
         }
     }
 
+    /// A more severe alert joined: the incident takes its severity and title,
+    /// and its priority is assessed again.
     fn raise_severity(
         &mut self,
         now: Timestamp,
         id: IncidentId,
-        severity: domain::Severity,
+        event: &Event,
         actor: &str,
         effects: &mut Vec<Effect>,
     ) {
+        let severity = event.severity;
         let Some(incident) = self.incidents.get(&id) else { return };
         if severity >= incident.severity {
             return;
@@ -544,6 +547,7 @@ impl Engine {
         let (priority, reason) = self.assess(&tenant, &service, severity);
         let Some(incident) = self.incidents.get_mut(&id) else { return };
         incident.severity = severity;
+        incident.title.clone_from(&event.summary);
         self.dirty_incidents.insert(id);
         if priority != incident.priority {
             let message = format!("priority {} → {priority}: {reason}", incident.priority);

@@ -79,6 +79,7 @@ fn group_wait_collects_alerts_into_one_page_and_tick_sends_it() {
     // The critical alert raised the priority while it waited.
     let incident = engine.open_incident(IncidentId(1)).expect("open");
     assert_eq!(incident.priority, Priority::P1);
+    assert_eq!(incident.title, "problem b", "the title follows the most severe alert");
     assert_eq!(
         incident.priority_reason,
         "P1: platinum tenant, high-criticality service in production, critical severity"
