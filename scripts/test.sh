@@ -35,7 +35,8 @@ fi
 # --- PostgreSQL on loopback --------------------------------------------------
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 pg_dir=$(mktemp -d /tmp/watchfloor-pg.XXXXXX)
-pg_port=${WATCHFLOOR_TEST_PG_PORT:-55432}
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+pg_port=${WATCHFLOOR_TEST_PG_PORT:-$(free_port)}
 chown postgres "$pg_dir" 2>/dev/null || true
 as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
 cleanup() {

@@ -56,17 +56,27 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/v1/deliveries", get(list_deliveries))
         .route("/api/v1/audit", get(audit_log))
         .route("/api/v1/stats", get(stats))
+        .route("/api/v1/events/export", get(export_events))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .merge(crate::ui::router())
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(state)
 }
 
 async fn not_found() -> ApiError {
     ApiError::not_found("no such endpoint")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this endpoint does not accept that method",
+    )
 }
 
 // ---------------------------------------------------------------- ingest
@@ -617,6 +627,53 @@ async fn audit_log(
     Ok(Json(
         json!({"entries": entries, "chain_intact": broken.is_none(), "first_broken_seq": broken}),
     ))
+}
+
+/// Recorded requests as replay lines (JSON lines), oldest first, so that
+/// yesterday's traffic can be replayed against tomorrow's configuration.
+/// Page with `after` (the last `id` seen, sent back in `X-Watchfloor-Last-Id`).
+async fn export_events(
+    State(app): State<SharedState>,
+    headers: HeaderMap,
+    query: QueryMap,
+) -> Result<Response, ApiError> {
+    require_admin(&app, &headers)?;
+    let params = query_params(query, &["after", "limit"])?;
+    let after = match params.get("after") {
+        None => 0,
+        Some(raw) => raw.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+            ApiError::bad_request("invalid_query", format!("after {raw:?} must be a payload id"))
+        })?,
+    };
+    let payloads = app
+        .store
+        .payloads_after(after, limit_param(&params, 10_000)?)
+        .await
+        .map_err(store_error)?;
+    let mut body = String::new();
+    for payload in &payloads {
+        let line = crate::replay::export_line(
+            &app.config,
+            &payload.tenant,
+            &payload.integration_service,
+            &payload.source_kind,
+            payload.received_at,
+            &payload.body,
+        );
+        if let Some(line) = line {
+            body.push_str(&line.to_string());
+            body.push('\n');
+        }
+    }
+    let last = payloads.last().map_or(after, |p| p.id);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/x-ndjson".to_owned()),
+            (header::HeaderName::from_static("x-watchfloor-last-id"), last.to_string()),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 /// Row counts, for operators and for tests that check bad input changed nothing.

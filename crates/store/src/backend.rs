@@ -593,6 +593,38 @@ macro_rules! store_impl {
                     .collect()
             }
 
+            /// Payloads with an id above `after_id`, oldest first.
+            pub async fn payloads_after(
+                &self,
+                after_id: i64,
+                limit: i64,
+            ) -> Result<Vec<$crate::StoredPayload>, $crate::StoreError> {
+                use $crate::rows::RowReader as _;
+                sqlx::query(
+                    "SELECT id, tenant, integration_service, source_kind, received_at, body \
+                     FROM payloads WHERE id > $1 ORDER BY id LIMIT $2",
+                )
+                .bind(after_id)
+                .bind(limit.max(0))
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|row| {
+                    Ok($crate::StoredPayload {
+                        id: row.int("id")?,
+                        tenant: $crate::codec::tenant("tenant", &row.text("tenant")?)?,
+                        integration_service: $crate::codec::service(
+                            "integration_service",
+                            &row.text("integration_service")?,
+                        )?,
+                        source_kind: row.text("source_kind")?,
+                        received_at: $crate::codec::timestamp("received_at", row.int("received_at")?)?,
+                        body: row.text("body")?,
+                    })
+                })
+                .collect()
+            }
+
             pub async fn counts(&self) -> Result<$crate::Counts, $crate::StoreError> {
                 use $crate::rows::RowReader as _;
                 let row = sqlx::query($crate::backend::sql::COUNTS).fetch_one(&self.pool).await?;

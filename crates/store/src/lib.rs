@@ -26,7 +26,7 @@ use domain::{Alert, Incident, IncidentId, TimelineEntry, Timestamp};
 pub use error::StoreError;
 pub use model::{
     AuditEntry, AuditRecord, CommitBatch, Counts, Delivery, DeliveryOutcome, DeliveryStatus,
-    EventRecord, IncidentFilter, LoadedState, OutboxRecord, PayloadRecord,
+    EventRecord, IncidentFilter, LoadedState, OutboxRecord, PayloadRecord, StoredPayload,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -165,6 +165,15 @@ impl Store {
         dispatch!(self, store => store.list_deliveries(status, limit).await)
     }
 
+    /// Raw payloads with an id above `after_id`, oldest first (export, replay).
+    pub async fn payloads_after(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<StoredPayload>, StoreError> {
+        dispatch!(self, store => store.payloads_after(after_id, limit).await)
+    }
+
     pub async fn counts(&self) -> Result<Counts, StoreError> {
         dispatch!(self, store => store.counts().await)
     }
@@ -213,6 +222,7 @@ mod futures_are_send {
             let _ = store.due_deliveries(now, 1).await;
             let _ = store.record_delivery(1, &outcome, &entry).await;
             let _ = store.list_deliveries(None, 1).await;
+            let _ = store.payloads_after(0, 1).await;
             let _ = store.counts().await;
             let _ = store.audit_log(1).await;
             let _ = store.verify_audit_chain().await;

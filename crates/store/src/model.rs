@@ -186,3 +186,14 @@ pub struct AuditRecord {
     /// `sha256(prev_hash ‖ canonical fields)`, hex; see [`crate::audit_hash`].
     pub hash: String,
 }
+
+/// A raw request body as stored, for export and replay.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredPayload {
+    pub id: i64,
+    pub tenant: TenantId,
+    pub integration_service: ServiceId,
+    pub source_kind: String,
+    pub received_at: Timestamp,
+    pub body: String,
+}

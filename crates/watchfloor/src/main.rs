@@ -27,6 +27,16 @@ enum Commands {
         #[arg(default_value = "watchfloor.yaml")]
         file: PathBuf,
     },
+    /// Run recorded events through the engine on a simulated clock and print
+    /// incidents and effects as JSON lines. No side effects.
+    Replay {
+        /// JSON lines: {"at": RFC 3339, "key": integration key, "kind": ingest kind, "body": payload};
+        /// `-` reads standard input. `GET /api/v1/events/export` writes this format.
+        events: PathBuf,
+        /// The configuration to replay against (default: the demo configuration).
+        #[arg(long, short = 'c')]
+        config: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -55,6 +65,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Commands::Check { file } => check(&file),
+        Commands::Replay { events, config } => match replay(&events, config.as_deref()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("watchfloor: {error:#}");
+                ExitCode::FAILURE
+            }
+        },
         Commands::Serve(args) => {
             init_tracing(&args.log_format);
             match run_serve(args) {
@@ -93,6 +110,29 @@ fn check(file: &std::path::Path) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn replay(events: &std::path::Path, config_path: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let config = match config_path {
+        Some(path) => config::load(path).map_err(|error| describe(error, path))?,
+        None => server::demo_config().context("the built-in demo configuration")?,
+    };
+    let input: Box<dyn std::io::BufRead> = if events == std::path::Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let file =
+            std::fs::File::open(events).with_context(|| format!("opening {}", events.display()))?;
+        Box::new(std::io::BufReader::new(file))
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let summary = server::replay::replay(Arc::new(config), input, &mut out)?;
+    std::io::Write::flush(&mut out).context("writing the output")?;
+    eprintln!(
+        "replayed {} lines: {} events, {} rejected, {} incidents, {} notifications",
+        summary.lines, summary.events, summary.rejected, summary.incidents, summary.notifications
+    );
+    Ok(())
 }
 
 fn init_tracing(format: &str) {

@@ -1,0 +1,146 @@
+//! Crash safety: `kill -9` during a stream of ingests loses no acknowledged event and never duplicates an incident.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::harness::{GENERIC_KEY, config_yaml, spawn_app, wait_until};
+
+const THREADS: usize = 4;
+
+#[derive(Default)]
+struct Outcome {
+    acknowledged: Vec<String>,
+    /// Sent while the server died: no answer, so they may or may not be stored.
+    in_flight: Vec<String>,
+    /// Answers that were neither 2xx nor a dead connection.
+    unexpected: Vec<String>,
+}
+
+#[test]
+fn kill_9_during_ingest_loses_no_acknowledged_event() {
+    let mut app = spawn_app(&config_yaml(&[], None));
+    let url = app.url(&format!("/hooks/generic/{GENERIC_KEY}"));
+    let killed = Arc::new(AtomicBool::new(false));
+    let acknowledged_count = Arc::new(AtomicUsize::new(0));
+    let outcome = Arc::new(Mutex::new(Outcome::default()));
+
+    let workers: Vec<_> = (0..THREADS)
+        .map(|thread| {
+            let (url, killed, count, outcome) =
+                (url.clone(), killed.clone(), acknowledged_count.clone(), outcome.clone());
+            std::thread::spawn(move || {
+                let client = reqwest::blocking::Client::builder()
+                    .timeout(Duration::from_secs(10))
+                    .build()
+                    .expect("HTTP client");
+                let mut local = Outcome::default();
+                for n in 0..1_000_000 {
+                    let key = format!("crash-{thread}-{n}");
+                    let body = json!({"events": [{
+                        "dedup_key": key,
+                        "summary": "Replication stream broken",
+                        "severity": "error",
+                        "labels": {"alertname": "ReplicationBroken"},
+                    }]});
+                    match client.post(&url).json(&body).send() {
+                        Ok(response) if response.status().is_success() => {
+                            local.acknowledged.push(key);
+                            count.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Ok(response) => {
+                            let status = response.status();
+                            let text = response.text().unwrap_or_default();
+                            local.unexpected.push(format!("{key}: {status} {text}"));
+                            if killed.load(Ordering::SeqCst) {
+                                break;
+                            }
+                        }
+                        Err(error) => {
+                            if killed.load(Ordering::SeqCst) {
+                                local.in_flight.push(key);
+                            } else {
+                                local.unexpected.push(format!("{key}: {error}"));
+                            }
+                            break;
+                        }
+                    }
+                }
+                let mut shared = outcome.lock().expect("outcome lock");
+                shared.acknowledged.extend(local.acknowledged);
+                shared.in_flight.extend(local.in_flight);
+                shared.unexpected.extend(local.unexpected);
+            })
+        })
+        .collect();
+
+    // Let the stream get going (a few thousand events, or a few seconds on a
+    // slow machine), then pull the plug while requests are in flight.
+    wait_until(Duration::from_secs(20), "100 events are acknowledged", || {
+        acknowledged_count.load(Ordering::Relaxed) >= 100
+    });
+    let streaming = Instant::now();
+    while acknowledged_count.load(Ordering::Relaxed) < 2_000
+        && streaming.elapsed() < Duration::from_secs(6)
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    killed.store(true, Ordering::SeqCst);
+    app.kill9();
+    for worker in workers {
+        worker.join().expect("a sender thread panicked");
+    }
+    let outcome = std::mem::take(&mut *outcome.lock().expect("outcome lock"));
+    assert!(
+        outcome.unexpected.is_empty(),
+        "answers other than 2xx before the kill: {:?}",
+        outcome.unexpected.iter().take(10).collect::<Vec<_>>()
+    );
+
+    app.restart();
+    let open = app.incidents("?status=open");
+    assert_eq!(open.len(), 1, "one open incident for the group, no duplicate: {open:?}");
+    let id = open[0]["id"].as_i64().expect("numeric id");
+    let detail = app.incident(id);
+    let stored: BTreeSet<String> = detail["alerts"]
+        .as_array()
+        .map(|alerts| {
+            alerts.iter().filter_map(|a| a["dedup_key"].as_str().map(str::to_owned)).collect()
+        })
+        .unwrap_or_default();
+    let lost: Vec<&String> = outcome.acknowledged.iter().filter(|k| !stored.contains(*k)).collect();
+    let in_flight_stored = outcome.in_flight.iter().filter(|k| stored.contains(*k)).count();
+    println!(
+        "crash: {} acknowledged, {} in flight at the kill ({} of those stored anyway), {} alerts stored, {} acknowledged lost",
+        outcome.acknowledged.len(),
+        outcome.in_flight.len(),
+        in_flight_stored,
+        stored.len(),
+        lost.len()
+    );
+    assert!(
+        lost.is_empty(),
+        "acknowledged events lost by kill -9: {:?}",
+        lost.iter().take(20).collect::<Vec<_>>()
+    );
+    assert!(
+        stored.len() <= outcome.acknowledged.len() + outcome.in_flight.len(),
+        "more alerts than events sent"
+    );
+    assert_eq!(
+        detail["alert_count"].as_u64(),
+        Some(stored.len() as u64),
+        "{}",
+        detail["alert_count"]
+    );
+
+    // The restarted engine keeps grouping into the same incident.
+    app.send_generic(json!([{"dedup_key": "after-restart", "summary": "Replication stream broken", "labels": {"alertname": "ReplicationBroken"}}]));
+    let open = app.incidents("?status=open");
+    assert_eq!(open.len(), 1, "still one open incident after restart: {open:?}");
+    assert_eq!(open[0]["id"], id);
+    assert_eq!(open[0]["alert_count"].as_u64(), Some(stored.len() as u64 + 1));
+}

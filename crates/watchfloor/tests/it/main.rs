@@ -1,0 +1,13 @@
+//! Black-box acceptance tests: the real `watchfloor` binary, driven only through its HTTP API and command line.
+
+mod alertmanager;
+mod bad_input;
+mod check;
+mod crash;
+mod harness;
+mod notifications;
+mod operations;
+mod pagerduty;
+mod prometheus;
+mod receiver;
+mod ui;

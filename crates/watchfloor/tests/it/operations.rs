@@ -1,0 +1,70 @@
+//! Operations endpoints: health, readiness and Prometheus metrics after real ingest.
+
+use serde_json::json;
+
+use crate::harness::{PAGERDUTY_KEY, config_yaml, metric_value, spawn_app};
+
+#[test]
+fn health_readiness_and_metrics() {
+    let app = spawn_app(&config_yaml(&[], None));
+
+    let health = app.get("/healthz").expect_status(200, "GET /healthz");
+    assert_eq!(health.json()["status"], "ok");
+    let ready = app.get("/readyz").expect_status(200, "GET /readyz").json();
+    assert_eq!(ready["status"], "ready", "{ready}");
+    assert_eq!(
+        ready["store"],
+        app.expected_store(),
+        "the server runs on the database under test: {ready}"
+    );
+    assert_eq!(app.stats()["store"], app.expected_store());
+
+    app.send_generic(json!([
+        {"dedup_key": "m-1", "summary": "Queue backlog", "severity": "warning"},
+        {"dedup_key": "m-2", "summary": "Queue backlog", "severity": "warning"},
+    ]));
+    app.post_json(
+        "/v2/enqueue",
+        &json!({"routing_key": PAGERDUTY_KEY, "event_action": "trigger", "dedup_key": "m-3",
+                "payload": {"summary": "Queue backlog", "source": "mq-1", "severity": "error"}}),
+    )
+    .expect_status(202, "PagerDuty event");
+    app.post_json("/v2/enqueue", &json!({"routing_key": PAGERDUTY_KEY}))
+        .expect_status(400, "bad event");
+
+    let metrics = app.get("/metrics").expect_status(200, "GET /metrics");
+    let content_type = metrics.header("content-type").unwrap_or_default();
+    assert!(content_type.starts_with("text/plain"), "{content_type}");
+    let text = metrics.text();
+    assert!(text.contains("watchfloor_events_received_total"), "{text}");
+    assert!(text.contains("watchfloor_ingest_latency_seconds_bucket"), "{text}");
+    assert_eq!(
+        metric_value(&text, r#"watchfloor_events_received_total{kind="generic"}"#),
+        Some(2.0),
+        "{text}"
+    );
+    assert_eq!(
+        metric_value(&text, r#"watchfloor_events_accepted_total{kind="generic"}"#),
+        Some(2.0),
+        "{text}"
+    );
+    assert_eq!(
+        metric_value(&text, r#"watchfloor_events_accepted_total{kind="pagerduty"}"#),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        metric_value(
+            &text,
+            r#"watchfloor_ingest_latency_seconds_bucket{kind="generic",le="+Inf"}"#
+        ),
+        Some(1.0),
+        "one request, one observation: {text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("watchfloor_events_rejected_total{") && l.contains("pagerduty")),
+        "the rejected event is counted: {text}"
+    );
+    assert_eq!(metric_value(&text, "watchfloor_incidents_open"), Some(1.0), "{text}");
+}
