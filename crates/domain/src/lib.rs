@@ -4,6 +4,7 @@ pub mod config;
 pub mod event;
 pub mod ids;
 pub mod incident;
+pub mod oncall;
 pub mod severity;
 
 pub use config::{

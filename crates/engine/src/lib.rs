@@ -7,6 +7,7 @@
 //! outputs, which is what makes replay and simulation possible.
 
 mod engine;
+pub mod oncall;
 pub mod priority;
 
 pub use engine::{Changes, CommandError, Effect, Engine, EventOutcome, Restored};

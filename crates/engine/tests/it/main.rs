@@ -3,6 +3,7 @@
 extern crate watchfloor_engine as engine;
 
 mod lifecycle;
+mod oncall;
 mod properties;
 
 use std::sync::Arc;

@@ -121,6 +121,7 @@ pub struct App {
     stderr: Arc<Mutex<String>>,
     stderr_thread: Option<JoinHandle<()>>,
     client: reqwest::blocking::Client,
+    log_level: &'static str,
 }
 
 /// Starts `watchfloor serve --config` with this configuration on a fresh database.
@@ -129,6 +130,14 @@ pub fn spawn_app(config_yaml: &str) -> App {
     let config = dir.path().join("watchfloor.yaml");
     std::fs::write(&config, config_yaml).expect("writing the config file");
     App::start_new(Mode::Config(config), dir)
+}
+
+/// Like [`spawn_app`], with the server logging at `level` (its stderr is kept).
+pub fn spawn_app_logging(config_yaml: &str, level: &'static str) -> App {
+    let dir = tempfile::tempdir().expect("creating a temp dir");
+    let config = dir.path().join("watchfloor.yaml");
+    std::fs::write(&config, config_yaml).expect("writing the config file");
+    App::start_with(Mode::Config(config), dir, level)
 }
 
 /// Starts `watchfloor serve --demo` (demo tenants, synthetic events) on a fresh database.
@@ -147,6 +156,10 @@ fn http_client() -> reqwest::blocking::Client {
 
 impl App {
     fn start_new(mode: Mode, dir: tempfile::TempDir) -> App {
+        Self::start_with(mode, dir, "warn")
+    }
+
+    fn start_with(mode: Mode, dir: tempfile::TempDir, log_level: &'static str) -> App {
         let database = choose_database();
         let mut app = App {
             base: String::new(),
@@ -158,6 +171,7 @@ impl App {
             stderr: Arc::new(Mutex::new(String::new())),
             stderr_thread: None,
             client: http_client(),
+            log_level,
         };
         app.start();
         app
@@ -197,7 +211,7 @@ impl App {
         command
             .args(["--listen", "127.0.0.1:0"])
             .env("WATCHFLOOR_ADMIN_TOKEN", ADMIN_TOKEN)
-            .env("WATCHFLOOR_LOG", "warn")
+            .env("WATCHFLOOR_LOG", self.log_level)
             .env_remove("WATCHFLOOR_CONFIG")
             .env_remove("WATCHFLOOR_DATA")
             .env_remove("WATCHFLOOR_DATABASE_URL")

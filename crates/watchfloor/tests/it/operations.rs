@@ -68,3 +68,26 @@ fn health_readiness_and_metrics() {
     );
     assert_eq!(metric_value(&text, "watchfloor_incidents_open"), Some(1.0), "{text}");
 }
+
+/// Integration keys are secrets: verbose logs of good and bad requests never contain them.
+#[test]
+fn integration_keys_never_appear_in_logs() {
+    let app = crate::harness::spawn_app_logging(&config_yaml(&[], None), "debug");
+    let generic = crate::harness::GENERIC_KEY;
+    let events =
+        json!({"events": [{"dedup_key": "k1", "summary": "disk full", "severity": "error"}]});
+    app.post_json(&format!("/hooks/generic/{generic}"), &events)
+        .expect_status(202, "generic ingest");
+    app.post_json(&format!("/hooks/generic/{generic}"), &json!({"events": "nope"}))
+        .expect_error(400, "bad generic body");
+    let unknown = "never-configured-key-42";
+    app.post_json(&format!("/hooks/generic/{unknown}"), &events).expect_error(401, "unknown key");
+    let trigger = json!({"routing_key": PAGERDUTY_KEY, "event_action": "trigger",
+        "payload": {"summary": "s", "source": "h", "severity": "bogus"}});
+    app.post_json("/v2/enqueue", &trigger).expect_error(400, "bad PagerDuty event");
+    let logs = app.stderr_text();
+    assert!(!logs.is_empty(), "debug logging produced nothing to inspect");
+    for key in [generic, unknown, PAGERDUTY_KEY] {
+        assert!(!logs.contains(key), "the key {key} leaked into the logs:\n{logs}");
+    }
+}
