@@ -35,7 +35,17 @@ fi
 # --- PostgreSQL on loopback --------------------------------------------------
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 pg_dir=$(mktemp -d /tmp/watchfloor-pg.XXXXXX)
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+free_port() {
+  local port
+  for port in $(seq 55432 55632); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+  echo "no free loopback port for PostgreSQL in 55432-55632" >&2
+  return 1
+}
 pg_port=${WATCHFLOOR_TEST_PG_PORT:-$(free_port)}
 chown postgres "$pg_dir" 2>/dev/null || true
 as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
