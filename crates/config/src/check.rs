@@ -3,15 +3,19 @@
 //! Two passes: the first reads each section into drafts (reporting unknown
 //! keys, wrong types, bad words, ids, durations and URLs); the second checks
 //! what spans sections (duplicates and references). Only when nothing was
-//! reported are the drafts turned into the domain model.
+//! reported are the drafts turned into the domain model. The on-call
+//! sections are read in [`oncall`], the priority matrix in [`priority`].
+
+mod oncall;
+mod priority;
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use domain::{
-    Channel, ChannelId, ChannelKind, Config, Criticality, DeliverySettings, Environment, Grouping,
-    IdError, Integration, IntegrationKey, IntegrationKind, Service, ServiceId, Tenant, TenantId,
-    Tier,
+    Channel, ChannelId, ChannelKind, Config, Criticality, DeliverySettings, Environment,
+    EscalationPolicyId, Grouping, IdError, Integration, IntegrationKey, IntegrationKind,
+    PriorityMatrix, ScheduleId, Service, ServiceId, Severity, Tenant, TenantId, Tier, UserId,
 };
 
 use crate::Diagnostic;
@@ -24,12 +28,25 @@ use crate::yaml::{Kind, Mark, Node};
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 /// Bounds of `delivery.max_attempts`.
 pub const MAX_ATTEMPTS_RANGE: std::ops::RangeInclusive<u32> = 1..=50;
+pub use oncall::REPEAT_RANGE;
+pub use priority::{LEVEL_RANGE, STEP_RANGE};
 
-const TOP_LEVEL_KEYS: &[&str] =
-    &["public_url", "grouping", "delivery", "tenants", "services", "integrations", "notify"];
+const TOP_LEVEL_KEYS: &[&str] = &[
+    "public_url",
+    "grouping",
+    "delivery",
+    "tenants",
+    "services",
+    "integrations",
+    "notify",
+    "users",
+    "schedules",
+    "escalation_policies",
+    "priority",
+];
 const GROUPING_KEYS: &[&str] = &["group_by", "group_wait", "auto_resolve"];
 const DELIVERY_KEYS: &[&str] = &["max_attempts", "initial_backoff", "max_backoff", "timeout"];
-const TENANT_KEYS: &[&str] = &["id", "name", "tier", "notify"];
+const TENANT_KEYS: &[&str] = &["id", "name", "tier", "notify", "escalation_policy"];
 const SERVICE_KEYS: &[&str] = &[
     "id",
     "tenant",
@@ -40,6 +57,7 @@ const SERVICE_KEYS: &[&str] = &[
     "group_by",
     "group_wait",
     "auto_resolve",
+    "escalation_policy",
 ];
 const INTEGRATION_KEYS: &[&str] = &["key", "tenant", "service", "kind"];
 const CHANNEL_KEYS: &[&str] = &["id", "kind", "url", "headers"];
@@ -70,6 +88,16 @@ word!(Tier, "tier");
 word!(Criticality, "criticality");
 word!(Environment, "environment");
 word!(IntegrationKind, "integration kind");
+
+impl Word for Severity {
+    const WHAT: &'static str = "severity";
+    fn all() -> &'static [Self] {
+        &Severity::ALL
+    }
+    fn word(self) -> &'static str {
+        self.as_str()
+    }
+}
 
 /// A value with where it was written.
 #[derive(Debug, Clone)]
@@ -119,6 +147,9 @@ pub(crate) struct Checker<'a> {
     file: &'a str,
     env: &'a dyn Fn(&str) -> Option<String>,
     diagnostics: Vec<Diagnostic>,
+    /// Paths of known fields that a misspelt key was probably meant to be
+    /// (`schedules[0].time_zone` for `timezone`): their absence is explained.
+    misspelt_paths: Vec<String>,
 }
 
 #[derive(Default)]
@@ -127,6 +158,7 @@ struct TenantDraft {
     name: Option<String>,
     tier: Option<Tier>,
     notify: Vec<At<ChannelId>>,
+    escalation_policy: Option<At<EscalationPolicyId>>,
 }
 
 #[derive(Default)]
@@ -140,6 +172,7 @@ struct ServiceDraft {
     group_by: Option<Vec<String>>,
     group_wait: Option<Duration>,
     auto_resolve: Option<bool>,
+    escalation_policy: Option<At<EscalationPolicyId>>,
 }
 
 #[derive(Default)]
@@ -165,11 +198,15 @@ struct Drafts {
     services: Vec<ServiceDraft>,
     integrations: Vec<IntegrationDraft>,
     channels: Vec<ChannelDraft>,
+    users: Vec<oncall::UserDraft>,
+    schedules: Vec<oncall::ScheduleDraft>,
+    escalation_policies: Vec<oncall::PolicyDraft>,
+    priority: PriorityMatrix,
 }
 
 impl<'a> Checker<'a> {
     pub(crate) fn new(file: &'a str, env: &'a dyn Fn(&str) -> Option<String>) -> Self {
-        Self { file, env, diagnostics: Vec::new() }
+        Self { file, env, diagnostics: Vec::new(), misspelt_paths: Vec::new() }
     }
 
     /// Checks a whole document (`None`: an empty file) and returns the config,
@@ -233,7 +270,10 @@ impl<'a> Checker<'a> {
             };
             let field = child(path, name);
             if !allowed.contains(&name.as_str()) {
-                misspelt.extend(suggest::closest(name, allowed.iter().copied()));
+                if let Some(meant) = suggest::closest(name, allowed.iter().copied()) {
+                    misspelt.push(meant);
+                    self.misspelt_paths.push(child(path, meant));
+                }
                 let hint = suggest::hint(name, allowed.iter().copied());
                 let expected = allowed.join(", ");
                 self.error(
@@ -513,6 +553,10 @@ impl<'a> Checker<'a> {
                 drafts.channels.push(self.read_channel(item, &index("notify", position)));
             }
         }
+        self.read_oncall_sections(&fields, drafts);
+        if let Some(node) = fields.get("priority") {
+            self.read_priority(node, &mut drafts.priority);
+        }
     }
 
     fn read_grouping(&mut self, node: &Node, grouping: &mut Grouping) {
@@ -603,7 +647,18 @@ impl<'a> Checker<'a> {
             "channel id",
             ChannelId::parse,
         );
+        draft.escalation_policy = self.escalation_policy_reference(&fields);
         draft
+    }
+
+    /// The optional `escalation_policy` of a tenant or service.
+    fn escalation_policy_reference(
+        &mut self,
+        fields: &Fields<'_>,
+    ) -> Option<At<EscalationPolicyId>> {
+        let node = fields.get("escalation_policy")?;
+        let path = fields.path("escalation_policy");
+        self.id(node, &path, "escalation policy id", EscalationPolicyId::parse)
     }
 
     fn read_service(&mut self, node: &Node, path: &str) -> ServiceDraft {
@@ -639,6 +694,7 @@ impl<'a> Checker<'a> {
         if let Some(node) = fields.get("auto_resolve") {
             draft.auto_resolve = self.boolean(node, &fields.path("auto_resolve"));
         }
+        draft.escalation_policy = self.escalation_policy_reference(&fields);
         draft
     }
 
@@ -796,11 +852,21 @@ impl<'a> Checker<'a> {
         let channels =
             self.unique(drafts.channels.iter().filter_map(|c| c.id.as_ref()), "channel id");
         self.unique_keys(drafts.integrations.iter().filter_map(|i| i.key.as_ref()));
+        let users = self.unique(drafts.users.iter().filter_map(|u| u.id.as_ref()), "user id");
+        let schedules =
+            self.unique(drafts.schedules.iter().filter_map(|s| s.id.as_ref()), "schedule id");
+        let policies = self.unique(
+            drafts.escalation_policies.iter().filter_map(|p| p.id.as_ref()),
+            "escalation policy id",
+        );
 
         // Sorted, so that "did you mean" picks the same word on every run.
         let tenant_ids = sorted_ids(tenants.keys().map(TenantId::as_str).collect());
         let service_ids = sorted_ids(services.keys().map(ServiceId::as_str).collect());
         let channel_ids = sorted_ids(channels.keys().map(ChannelId::as_str).collect());
+        let user_ids = sorted_ids(users.keys().map(UserId::as_str).collect());
+        let schedule_ids = sorted_ids(schedules.keys().map(ScheduleId::as_str).collect());
+        let policy_ids = sorted_ids(policies.keys().map(EscalationPolicyId::as_str).collect());
         // The tenant of each service (first definition wins), for the integration check.
         let mut service_tenants: HashMap<&ServiceId, Option<&TenantId>> = HashMap::new();
         for service in &drafts.services {
@@ -820,6 +886,10 @@ impl<'a> Checker<'a> {
                     &channel_ids,
                 );
             }
+            if let Some(policy) = &tenant.escalation_policy {
+                let known = policies.contains_key(&policy.value);
+                self.reference(policy, known, "escalation policy", &policy_ids);
+            }
         }
         for service in &drafts.services {
             if let Some(tenant) = &service.tenant {
@@ -832,6 +902,34 @@ impl<'a> Checker<'a> {
                     "channel",
                     &channel_ids,
                 );
+            }
+            if let Some(policy) = &service.escalation_policy {
+                let known = policies.contains_key(&policy.value);
+                self.reference(policy, known, "escalation policy", &policy_ids);
+            }
+        }
+        for user in &drafts.users {
+            for channel in &user.channels {
+                let known = channels.contains_key(&channel.value);
+                self.reference(channel, known, "channel", &channel_ids);
+            }
+        }
+        for schedule in &drafts.schedules {
+            for user in &schedule.users {
+                self.reference(user, users.contains_key(&user.value), "user", &user_ids);
+            }
+        }
+        for policy in &drafts.escalation_policies {
+            for user in &policy.users {
+                self.reference(user, users.contains_key(&user.value), "user", &user_ids);
+            }
+            for schedule in &policy.schedules {
+                let known = schedules.contains_key(&schedule.value);
+                self.reference(schedule, known, "schedule", &schedule_ids);
+            }
+            for channel in &policy.channels {
+                let known = channels.contains_key(&channel.value);
+                self.reference(channel, known, "channel", &channel_ids);
             }
         }
         for integration in &drafts.integrations {
@@ -910,6 +1008,9 @@ impl<'a> Checker<'a> {
         let section = match what {
             "tenant" => "tenants",
             "service" => "services",
+            "user" => "users",
+            "schedule" => "schedules",
+            "escalation policy" => "escalation_policies",
             _ => "notify",
         };
         self.error(
@@ -989,6 +1090,7 @@ fn assemble(drafts: Drafts) -> Option<Config> {
                 id,
                 tier: draft.tier?,
                 notify: draft.notify.into_iter().map(|at| at.value).collect(),
+                escalation_policy: draft.escalation_policy.map(|at| at.value),
             })
         })
         .collect::<Option<Vec<_>>>()?;
@@ -1007,6 +1109,7 @@ fn assemble(drafts: Drafts) -> Option<Config> {
                 group_by: draft.group_by,
                 group_wait: draft.group_wait,
                 auto_resolve: draft.auto_resolve,
+                escalation_policy: draft.escalation_policy.map(|at| at.value),
             })
         })
         .collect::<Option<Vec<_>>>()?;
@@ -1027,6 +1130,14 @@ fn assemble(drafts: Drafts) -> Option<Config> {
         .into_iter()
         .map(|draft| Some(Channel { id: draft.id?.value, kind: draft.kind? }))
         .collect::<Option<Vec<_>>>()?;
+    let users = drafts.users.into_iter().map(|draft| draft.user).collect::<Option<Vec<_>>>()?;
+    let schedules =
+        drafts.schedules.into_iter().map(|draft| draft.schedule).collect::<Option<Vec<_>>>()?;
+    let escalation_policies = drafts
+        .escalation_policies
+        .into_iter()
+        .map(|draft| draft.policy)
+        .collect::<Option<Vec<_>>>()?;
     Some(Config {
         tenants,
         services,
@@ -1035,6 +1146,10 @@ fn assemble(drafts: Drafts) -> Option<Config> {
         grouping: drafts.grouping,
         delivery: drafts.delivery,
         public_url: drafts.public_url.unwrap_or_else(|| DEFAULT_PUBLIC_URL.to_owned()),
+        users,
+        schedules,
+        escalation_policies,
+        priority: drafts.priority,
     })
 }
 

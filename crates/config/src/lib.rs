@@ -19,7 +19,7 @@ mod yaml;
 use std::fmt;
 use std::path::Path;
 
-pub use check::{DEFAULT_PUBLIC_URL, MAX_ATTEMPTS_RANGE};
+pub use check::{DEFAULT_PUBLIC_URL, LEVEL_RANGE, MAX_ATTEMPTS_RANGE, REPEAT_RANGE, STEP_RANGE};
 pub use duration::parse_duration;
 pub use env::{ExpandError, expand_env};
 

@@ -1,10 +1,15 @@
 //! The validated configuration model. Parsing YAML and reporting errors with
 //! file and line is the `config` crate's job; this is what it produces.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
-use crate::{ChannelId, IntegrationKey, ServiceId, TenantId};
+use crate::oncall::{EscalationPolicy, Schedule, User};
+use crate::{
+    ChannelId, EscalationPolicyId, IntegrationKey, ScheduleId, ServiceId, Severity, TenantId,
+    UserId,
+};
 
 macro_rules! word_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $word:literal),+ $(,)? }) => {
@@ -79,6 +84,12 @@ pub struct Config {
     pub delivery: DeliverySettings,
     /// Base URL used in links sent out (Slack messages, webhook bodies).
     pub public_url: String,
+    /// People who can be put on call.
+    pub users: Vec<User>,
+    pub schedules: Vec<Schedule>,
+    pub escalation_policies: Vec<EscalationPolicy>,
+    /// How business impact becomes a priority.
+    pub priority: PriorityMatrix,
 }
 
 impl Config {
@@ -92,6 +103,29 @@ impl Config {
 
     pub fn channel(&self, id: &ChannelId) -> Option<&Channel> {
         self.channels.iter().find(|c| &c.id == id)
+    }
+
+    pub fn user(&self, id: &UserId) -> Option<&User> {
+        self.users.iter().find(|u| &u.id == id)
+    }
+
+    pub fn schedule(&self, id: &ScheduleId) -> Option<&Schedule> {
+        self.schedules.iter().find(|s| &s.id == id)
+    }
+
+    pub fn escalation_policy(&self, id: &EscalationPolicyId) -> Option<&EscalationPolicy> {
+        self.escalation_policies.iter().find(|p| &p.id == id)
+    }
+
+    /// The escalation policy for a service's incidents: the service's own,
+    /// else its tenant's default; `None` when neither names one.
+    pub fn escalation_policy_for(&self, service: &ServiceId) -> Option<&EscalationPolicy> {
+        let service = self.service(service)?;
+        let id = service
+            .escalation_policy
+            .as_ref()
+            .or_else(|| self.tenant(&service.tenant)?.escalation_policy.as_ref())?;
+        self.escalation_policy(id)
     }
 
     /// The integration a presented key names, if any.
@@ -136,6 +170,8 @@ pub struct Tenant {
     pub name: String,
     pub tier: Tier,
     pub notify: Vec<ChannelId>,
+    /// The default for services that do not name their own.
+    pub escalation_policy: Option<EscalationPolicyId>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -149,6 +185,8 @@ pub struct Service {
     pub group_by: Option<Vec<String>>,
     pub group_wait: Option<Duration>,
     pub auto_resolve: Option<bool>,
+    /// Overrides the tenant's default.
+    pub escalation_policy: Option<EscalationPolicyId>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -218,5 +256,161 @@ impl Default for DeliverySettings {
             max_backoff: Duration::from_secs(300),
             timeout: Duration::from_secs(10),
         }
+    }
+}
+
+/// How business impact becomes a priority: severity sets a baseline level
+/// (1 = P1), each other dimension adds steps toward P5 (capped there), and
+/// many affected users raise it back toward P1.
+///
+/// The maps hold every word of their enum; a missing one counts as its
+/// default, so a partial map from elsewhere still gives today's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriorityMatrix {
+    /// Baseline level, `1..=5`, for each severity.
+    pub severity: BTreeMap<Severity, u8>,
+    /// Steps, `0..=4`, added for each environment.
+    pub environment: BTreeMap<Environment, u8>,
+    /// Steps, `0..=4`, added for each service criticality.
+    pub criticality: BTreeMap<Criticality, u8>,
+    /// Steps, `0..=4`, added for each tenant tier.
+    pub tier: BTreeMap<Tier, u8>,
+    /// Raises by the number of users affected (the alert label
+    /// `users_affected`). The rule with the highest `at_least` that the count
+    /// reaches applies; none applies without the label.
+    pub users_affected: Vec<UsersAffected>,
+}
+
+/// `raise` steps toward P1 once at least `at_least` users are affected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UsersAffected {
+    pub at_least: u64,
+    pub raise: u8,
+}
+
+impl PriorityMatrix {
+    /// The highest level, P5.
+    pub const MAX_LEVEL: u8 = 5;
+    /// The most steps one dimension may add or one rule may raise.
+    pub const MAX_STEPS: u8 = 4;
+
+    /// The built-in baseline: critical P1, error P2, warning P3, info P4.
+    pub fn default_baseline(severity: Severity) -> u8 {
+        match severity {
+            Severity::Critical => 1,
+            Severity::Error => 2,
+            Severity::Warning => 3,
+            Severity::Info => 4,
+        }
+    }
+
+    /// Built-in steps: production 0, DR 1, stage and devtest 2.
+    pub fn default_environment_steps(environment: Environment) -> u8 {
+        match environment {
+            Environment::Production => 0,
+            Environment::Dr => 1,
+            Environment::Stage | Environment::Devtest => 2,
+        }
+    }
+
+    /// Built-in steps: critical and high 0, medium 1, low 2.
+    pub fn default_criticality_steps(criticality: Criticality) -> u8 {
+        match criticality {
+            Criticality::Critical | Criticality::High => 0,
+            Criticality::Medium => 1,
+            Criticality::Low => 2,
+        }
+    }
+
+    /// Built-in steps: platinum and gold 0, silver and bronze 1.
+    pub fn default_tier_steps(tier: Tier) -> u8 {
+        match tier {
+            Tier::Platinum | Tier::Gold => 0,
+            Tier::Silver | Tier::Bronze => 1,
+        }
+    }
+
+    pub fn baseline(&self, severity: Severity) -> u8 {
+        self.severity.get(&severity).copied().unwrap_or_else(|| Self::default_baseline(severity))
+    }
+
+    pub fn environment_steps(&self, environment: Environment) -> u8 {
+        self.environment
+            .get(&environment)
+            .copied()
+            .unwrap_or_else(|| Self::default_environment_steps(environment))
+    }
+
+    pub fn criticality_steps(&self, criticality: Criticality) -> u8 {
+        self.criticality
+            .get(&criticality)
+            .copied()
+            .unwrap_or_else(|| Self::default_criticality_steps(criticality))
+    }
+
+    pub fn tier_steps(&self, tier: Tier) -> u8 {
+        self.tier.get(&tier).copied().unwrap_or_else(|| Self::default_tier_steps(tier))
+    }
+
+    /// Steps toward P1 for this many affected users: the rule with the
+    /// highest threshold reached, or 0.
+    pub fn users_affected_raise(&self, users: u64) -> u8 {
+        self.users_affected
+            .iter()
+            .filter(|rule| users >= rule.at_least)
+            .max_by_key(|rule| rule.at_least)
+            .map_or(0, |rule| rule.raise)
+    }
+}
+
+impl Default for PriorityMatrix {
+    /// Today's fixed matrix, with no users-affected rules.
+    fn default() -> Self {
+        Self {
+            severity: Severity::ALL.iter().map(|&s| (s, Self::default_baseline(s))).collect(),
+            environment: Environment::ALL
+                .iter()
+                .map(|&e| (e, Self::default_environment_steps(e)))
+                .collect(),
+            criticality: Criticality::ALL
+                .iter()
+                .map(|&c| (c, Self::default_criticality_steps(c)))
+                .collect(),
+            tier: Tier::ALL.iter().map(|&t| (t, Self::default_tier_steps(t))).collect(),
+            users_affected: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_matrix_is_total() {
+        let matrix = PriorityMatrix::default();
+        assert_eq!(matrix.severity.len(), Severity::ALL.len());
+        assert_eq!(matrix.environment.len(), Environment::ALL.len());
+        assert_eq!(matrix.criticality.len(), Criticality::ALL.len());
+        assert_eq!(matrix.tier.len(), Tier::ALL.len());
+        assert_eq!(matrix.baseline(Severity::Warning), 3);
+        let partial = PriorityMatrix { severity: BTreeMap::new(), ..matrix };
+        assert_eq!(partial.baseline(Severity::Error), 2, "a missing word counts as its default");
+    }
+
+    #[test]
+    fn the_highest_threshold_reached_applies() {
+        let matrix = PriorityMatrix {
+            users_affected: vec![
+                UsersAffected { at_least: 100, raise: 1 },
+                UsersAffected { at_least: 1000, raise: 2 },
+            ],
+            ..PriorityMatrix::default()
+        };
+        assert_eq!(matrix.users_affected_raise(99), 0);
+        assert_eq!(matrix.users_affected_raise(100), 1);
+        assert_eq!(matrix.users_affected_raise(999), 1);
+        assert_eq!(matrix.users_affected_raise(2400), 2);
+        assert_eq!(PriorityMatrix::default().users_affected_raise(1_000_000), 0);
     }
 }

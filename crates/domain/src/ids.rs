@@ -73,6 +73,18 @@ slug_id!(
     /// A notification channel from the `notify:` section of the config.
     ChannelId
 );
+slug_id!(
+    /// A person who can be put on call.
+    UserId
+);
+slug_id!(
+    /// A rotation schedule.
+    ScheduleId
+);
+slug_id!(
+    /// An escalation policy.
+    EscalationPolicyId
+);
 
 /// An ingest-only secret naming one integration. Never printed: `Debug` and
 /// `Display` show only a short, non-reversible hint.

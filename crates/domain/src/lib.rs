@@ -9,10 +9,13 @@ pub mod severity;
 
 pub use config::{
     Channel, ChannelKind, Config, Criticality, DeliverySettings, Environment, Grouping,
-    Integration, IntegrationKind, Service, Tenant, Tier,
+    Integration, IntegrationKind, PriorityMatrix, Service, Tenant, Tier, UsersAffected,
 };
 pub use event::{Event, EventAction, Labels, Link, SourceKind};
-pub use ids::{AlertId, ChannelId, IdError, IncidentId, IntegrationKey, ServiceId, TenantId};
+pub use ids::{
+    AlertId, ChannelId, EscalationPolicyId, IdError, IncidentId, IntegrationKey, ScheduleId,
+    ServiceId, TenantId, UserId,
+};
 pub use incident::{
     Alert, AlertStatus, Incident, IncidentStatus, Notification, NotifyReason, Priority,
     TimelineEntry, TimelineKind,

@@ -1,66 +1,21 @@
 //! On-call vocabulary: users and how to reach them, rotation schedules with overrides, escalation policies.
 //!
-//! These are the validated shapes the `config` crate produces. Computing who
-//! is on call, and when an incident escalates, is `engine::oncall`'s job.
+//! These are the validated shapes the `config` crate produces. Checking a
+//! schedule or policy on its own ([`validate`], [`validate_policy`]) is here
+//! too, so that the config checker needs no engine; computing who is on
+//! call, and when an incident escalates, is `engine::oncall`'s job.
 //!
 //! Civil (wall-clock) dates and times are in the schedule's time zone; the
 //! instants in [`Override`] are UTC [`Timestamp`]s.
 
-use std::fmt;
+use std::collections::HashSet;
 use std::time::Duration;
 
 use jiff::civil::{Date, Time, Weekday};
+use jiff::tz::{TimeZone, TimeZoneDatabase};
 
-use crate::{ChannelId, IdError, Timestamp};
-
-/// Slug ids with the same rules as those in `ids.rs` (checked by delegating to
-/// [`ChannelId::parse`], so the rules live in one place). They belong in
-/// `ids.rs`; they are here only because that file was not ours to edit.
-macro_rules! oncall_id {
-    ($(#[$meta:meta])* $name:ident) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $name(String);
-
-        impl $name {
-            pub const MAX_LEN: usize = ChannelId::MAX_LEN;
-
-            pub fn parse(value: &str) -> Result<Self, IdError> {
-                ChannelId::parse(value)?;
-                Ok(Self(value.to_owned()))
-            }
-
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl AsRef<str> for $name {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-    };
-}
-
-oncall_id!(
-    /// A person who can be put on call.
-    UserId
-);
-oncall_id!(
-    /// A rotation schedule.
-    ScheduleId
-);
-oncall_id!(
-    /// An escalation policy.
-    EscalationPolicyId
-);
+pub use crate::ids::{EscalationPolicyId, ScheduleId, UserId};
+use crate::{ChannelId, Timestamp};
 
 /// A person who can be put on call, and the ways to reach them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,9 +174,175 @@ pub enum Target {
     Channel(ChannelId),
 }
 
+/// The shortest custom rotation accepted.
+pub const MIN_ROTATION: Duration = Duration::from_secs(3600);
+/// The longest custom rotation accepted (a leap year).
+pub const MAX_ROTATION: Duration = Duration::from_secs(366 * 86_400);
+
+impl Rotation {
+    /// How long one turn lasts in civil time; `None` for a custom length
+    /// outside [`MIN_ROTATION`]`..=`[`MAX_ROTATION`].
+    pub fn length(self) -> Option<Duration> {
+        match self {
+            Self::Daily => Some(Duration::from_secs(86_400)),
+            Self::Weekly => Some(Duration::from_secs(7 * 86_400)),
+            Self::Custom(length) if (MIN_ROTATION..=MAX_ROTATION).contains(&length) => Some(length),
+            Self::Custom(_) => None,
+        }
+    }
+}
+
+impl Override {
+    /// Whether it covers any time at all: it ends after it starts.
+    pub fn is_live(&self) -> bool {
+        self.start < self.end
+    }
+}
+
+/// The IANA time zone `name` (`Europe/Berlin`) from the database bundled
+/// into the binary by jiff's `tzdb-bundle-always` feature, never the host's
+/// `/usr/share/zoneinfo`: the same schedule means the same on every machine.
+pub fn time_zone(name: &str) -> Option<TimeZone> {
+    TimeZoneDatabase::bundled().get(name).ok()
+}
+
+/// A problem [`validate`] found; `path` names the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScheduleProblem {
+    #[error("unknown time zone {time_zone:?}: expected an IANA name such as Europe/Berlin")]
+    UnknownTimeZone { time_zone: String },
+    #[error("a schedule needs at least one layer")]
+    NoLayers,
+    #[error("layer {name:?} has no users")]
+    LayerWithoutUsers { layer: usize, name: String },
+    #[error("layer name {name:?} is used by an earlier layer")]
+    DuplicateLayerName { layer: usize, name: String },
+    #[error("layer {name:?}: a custom rotation must last from 1h to 366d")]
+    RotationOutOfRange { layer: usize, name: String },
+    #[error("layer {name:?} has an empty restriction list, so it never has anyone on call")]
+    EmptyRestriction { layer: usize, name: String },
+    #[error("override {index} must end after it starts")]
+    EmptyOverride { index: usize },
+    #[error("overrides {first} and {second} overlap")]
+    OverlappingOverrides { first: usize, second: usize },
+}
+
+impl ScheduleProblem {
+    /// The field at fault, relative to the schedule (`layers[1].users`).
+    pub fn path(&self) -> String {
+        match self {
+            Self::UnknownTimeZone { .. } => "time_zone".into(),
+            Self::NoLayers => "layers".into(),
+            Self::LayerWithoutUsers { layer, .. } => format!("layers[{layer}].users"),
+            Self::DuplicateLayerName { layer, .. } => format!("layers[{layer}].name"),
+            Self::RotationOutOfRange { layer, .. } => format!("layers[{layer}].rotation"),
+            Self::EmptyRestriction { layer, .. } => format!("layers[{layer}].restriction"),
+            Self::EmptyOverride { index } => format!("overrides[{index}].end"),
+            Self::OverlappingOverrides { second, .. } => format!("overrides[{second}]"),
+        }
+    }
+}
+
+/// A problem [`validate_policy`] found; `path` names the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyProblem {
+    #[error("an escalation policy needs at least one tier")]
+    NoTiers,
+    #[error("tier {tier} has no targets")]
+    TierWithoutTargets { tier: usize },
+    #[error("tier {tier} has a zero delay, so the next tier is notified at the same moment")]
+    ZeroDelay { tier: usize },
+}
+
+impl PolicyProblem {
+    /// The field at fault, relative to the policy (`tiers[0].targets`).
+    pub fn path(&self) -> String {
+        match self {
+            Self::NoTiers => "tiers".into(),
+            Self::TierWithoutTargets { tier } => format!("tiers[{tier}].targets"),
+            Self::ZeroDelay { tier } => format!("tiers[{tier}].delay"),
+        }
+    }
+}
+
+/// Everything wrong with a schedule, in field order. A hand-off at a local
+/// time that some day skips (DST) is not a problem: it is resolved.
+pub fn validate(schedule: &Schedule) -> Vec<ScheduleProblem> {
+    let mut problems = Vec::new();
+    if time_zone(&schedule.time_zone).is_none() {
+        problems.push(ScheduleProblem::UnknownTimeZone { time_zone: schedule.time_zone.clone() });
+    }
+    if schedule.layers.is_empty() {
+        problems.push(ScheduleProblem::NoLayers);
+    }
+    let mut names = HashSet::new();
+    for (index, layer) in schedule.layers.iter().enumerate() {
+        let name = layer.name.clone();
+        if !names.insert(layer.name.as_str()) {
+            problems.push(ScheduleProblem::DuplicateLayerName { layer: index, name: name.clone() });
+        }
+        if layer.users.is_empty() {
+            problems.push(ScheduleProblem::LayerWithoutUsers { layer: index, name: name.clone() });
+        }
+        if layer.rotation.length().is_none() {
+            problems.push(ScheduleProblem::RotationOutOfRange { layer: index, name: name.clone() });
+        }
+        if layer.restriction.as_ref().is_some_and(Vec::is_empty) {
+            problems.push(ScheduleProblem::EmptyRestriction { layer: index, name });
+        }
+    }
+    for (index, item) in schedule.overrides.iter().enumerate() {
+        if !item.is_live() {
+            problems.push(ScheduleProblem::EmptyOverride { index });
+        }
+    }
+    let mut by_start: Vec<usize> =
+        (0..schedule.overrides.len()).filter(|&i| schedule.overrides[i].is_live()).collect();
+    by_start.sort_by_key(|&i| (schedule.overrides[i].start, i));
+    let mut overlapping = Vec::new();
+    for (position, &first) in by_start.iter().enumerate() {
+        for &second in &by_start[position + 1..] {
+            if schedule.overrides[second].start >= schedule.overrides[first].end {
+                break;
+            }
+            overlapping.push((first.min(second), first.max(second)));
+        }
+    }
+    overlapping.sort_unstable();
+    problems.extend(
+        overlapping
+            .into_iter()
+            .map(|(first, second)| ScheduleProblem::OverlappingOverrides { first, second }),
+    );
+    problems
+}
+
+/// Everything wrong with an escalation policy. References to users,
+/// schedules and channels are checked with the rest of the config. There is
+/// no loop to detect: no target can refer back to a policy.
+pub fn validate_policy(policy: &EscalationPolicy) -> Vec<PolicyProblem> {
+    let mut problems = Vec::new();
+    if policy.tiers.is_empty() {
+        problems.push(PolicyProblem::NoTiers);
+    }
+    let last = policy.tiers.len().saturating_sub(1);
+    for (tier, step) in policy.tiers.iter().enumerate() {
+        if step.targets.is_empty() {
+            problems.push(PolicyProblem::TierWithoutTargets { tier });
+        }
+        // The last tier's delay only matters when the policy repeats.
+        let delay_matters = tier < last || policy.repeat > 0;
+        if step.delay.is_zero() && delay_matters {
+            problems.push(PolicyProblem::ZeroDelay { tier });
+        }
+    }
+    problems
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::IdError;
 
     #[test]
     fn ids_follow_the_slug_rules() {

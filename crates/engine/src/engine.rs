@@ -353,7 +353,7 @@ impl Engine {
     ) -> IncidentId {
         let id = IncidentId(self.next_incident_id);
         self.next_incident_id += 1;
-        let (priority, priority_reason) = self.assess(tenant, service, event.severity);
+        let (priority, priority_reason) = self.assess(tenant, service, event);
         let incident = Incident {
             id,
             tenant: tenant.clone(),
@@ -544,7 +544,7 @@ impl Engine {
             return;
         }
         let (tenant, service) = (incident.tenant.clone(), incident.service.clone());
-        let (priority, reason) = self.assess(&tenant, &service, severity);
+        let (priority, reason) = self.assess(&tenant, &service, event);
         let Some(incident) = self.incidents.get_mut(&id) else { return };
         incident.severity = severity;
         incident.title.clone_from(&event.summary);
@@ -567,7 +567,7 @@ impl Engine {
         &self,
         tenant: &TenantId,
         service: &ServiceId,
-        severity: domain::Severity,
+        event: &Event,
     ) -> (domain::Priority, String) {
         let tier = self.config.tenant(tenant).map_or(domain::Tier::Bronze, |t| t.tier);
         let (criticality, environment) = self
@@ -576,7 +576,10 @@ impl Engine {
             .map_or((domain::Criticality::Medium, domain::Environment::Production), |s| {
                 (s.criticality, s.environment)
             });
-        priority::assess(Impact { tier, criticality, environment, severity })
+        let severity = event.severity;
+        let users_affected = event.labels.get("users_affected").and_then(|v| v.trim().parse().ok());
+        let impact = Impact { tier, criticality, environment, severity, users_affected };
+        priority::assess(&self.config.priority, impact)
     }
 
     /// Queues one notification per channel of the incident's service and

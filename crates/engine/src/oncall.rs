@@ -3,7 +3,7 @@
 //! # Time zones
 //!
 //! Zones are looked up in the IANA database bundled into the binary by jiff's
-//! `tzdb-bundle-always` feature ([`TimeZoneDatabase::bundled`]), never in
+//! `tzdb-bundle-always` feature ([`domain::oncall::time_zone`]), never in
 //! `/usr/share/zoneinfo` or `$TZDIR`: the same schedule gives the same
 //! answers on every machine, and upgrading the database is a dependency bump.
 //!
@@ -38,19 +38,17 @@
 //! loop: its targets are users, schedules and channels, and schedules hold
 //! only users, so there is nothing that refers back to a policy.
 
-use std::collections::HashSet;
-use std::time::Duration;
-
 use domain::Timestamp;
 use domain::oncall::{EscalationPolicy, Layer, Restriction, Rotation, Schedule, UserId};
 use jiff::SignedDuration;
 use jiff::civil::{Date, DateTime};
-use jiff::tz::{AmbiguousOffset, TimeZone, TimeZoneDatabase};
+use jiff::tz::{AmbiguousOffset, TimeZone};
 
-/// The shortest custom rotation accepted.
-pub const MIN_ROTATION: Duration = Duration::from_secs(3600);
-/// The longest custom rotation accepted (a leap year).
-pub const MAX_ROTATION: Duration = Duration::from_secs(366 * 86_400);
+/// Checking a schedule or policy on its own lives in `domain::oncall`, so
+/// the config checker can use it without depending on the engine.
+pub use domain::oncall::{
+    MAX_ROTATION, MIN_ROTATION, PolicyProblem, ScheduleProblem, validate, validate_policy,
+};
 
 /// How far [`on_call`] looks either side of the instant for the edges of a
 /// stretch with nobody on call before it reports them as unknown.
@@ -120,65 +118,6 @@ pub enum ScheduleError {
     NobodyOnCall { from: Option<Timestamp>, until: Option<Timestamp> },
 }
 
-/// A problem [`validate`] found; `path` names the field.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ScheduleProblem {
-    #[error("unknown time zone {time_zone:?}: expected an IANA name such as Europe/Berlin")]
-    UnknownTimeZone { time_zone: String },
-    #[error("a schedule needs at least one layer")]
-    NoLayers,
-    #[error("layer {name:?} has no users")]
-    LayerWithoutUsers { layer: usize, name: String },
-    #[error("layer name {name:?} is used by an earlier layer")]
-    DuplicateLayerName { layer: usize, name: String },
-    #[error("layer {name:?}: a custom rotation must last from 1h to 366d")]
-    RotationOutOfRange { layer: usize, name: String },
-    #[error("layer {name:?} has an empty restriction list, so it never has anyone on call")]
-    EmptyRestriction { layer: usize, name: String },
-    #[error("override {index} must end after it starts")]
-    EmptyOverride { index: usize },
-    #[error("overrides {first} and {second} overlap")]
-    OverlappingOverrides { first: usize, second: usize },
-}
-
-impl ScheduleProblem {
-    /// The field at fault, relative to the schedule (`layers[1].users`).
-    pub fn path(&self) -> String {
-        match self {
-            Self::UnknownTimeZone { .. } => "time_zone".into(),
-            Self::NoLayers => "layers".into(),
-            Self::LayerWithoutUsers { layer, .. } => format!("layers[{layer}].users"),
-            Self::DuplicateLayerName { layer, .. } => format!("layers[{layer}].name"),
-            Self::RotationOutOfRange { layer, .. } => format!("layers[{layer}].rotation"),
-            Self::EmptyRestriction { layer, .. } => format!("layers[{layer}].restriction"),
-            Self::EmptyOverride { index } => format!("overrides[{index}].end"),
-            Self::OverlappingOverrides { second, .. } => format!("overrides[{second}]"),
-        }
-    }
-}
-
-/// A problem [`validate_policy`] found; `path` names the field.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PolicyProblem {
-    #[error("an escalation policy needs at least one tier")]
-    NoTiers,
-    #[error("tier {tier} has no targets")]
-    TierWithoutTargets { tier: usize },
-    #[error("tier {tier} has a zero delay, so the next tier is notified at the same moment")]
-    ZeroDelay { tier: usize },
-}
-
-impl PolicyProblem {
-    /// The field at fault, relative to the policy (`tiers[0].targets`).
-    pub fn path(&self) -> String {
-        match self {
-            Self::NoTiers => "tiers".into(),
-            Self::TierWithoutTargets { tier } => format!("tiers[{tier}].targets"),
-            Self::ZeroDelay { tier } => format!("tiers[{tier}].delay"),
-        }
-    }
-}
-
 /// Where an escalation has got to. Orders by progress: round, then tier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct EscalationStep {
@@ -240,58 +179,6 @@ pub fn shifts(
         .collect())
 }
 
-/// Everything wrong with a schedule, in field order. A hand-off at a local
-/// time that some day skips (DST) is not a problem: it is resolved.
-pub fn validate(schedule: &Schedule) -> Vec<ScheduleProblem> {
-    let mut problems = Vec::new();
-    if time_zone(&schedule.time_zone).is_err() {
-        problems.push(ScheduleProblem::UnknownTimeZone { time_zone: schedule.time_zone.clone() });
-    }
-    if schedule.layers.is_empty() {
-        problems.push(ScheduleProblem::NoLayers);
-    }
-    let mut names = HashSet::new();
-    for (index, layer) in schedule.layers.iter().enumerate() {
-        let name = layer.name.clone();
-        if !names.insert(layer.name.as_str()) {
-            problems.push(ScheduleProblem::DuplicateLayerName { layer: index, name: name.clone() });
-        }
-        if layer.users.is_empty() {
-            problems.push(ScheduleProblem::LayerWithoutUsers { layer: index, name: name.clone() });
-        }
-        if rotation_nanos(layer.rotation).is_none() {
-            problems.push(ScheduleProblem::RotationOutOfRange { layer: index, name: name.clone() });
-        }
-        if layer.restriction.as_ref().is_some_and(Vec::is_empty) {
-            problems.push(ScheduleProblem::EmptyRestriction { layer: index, name });
-        }
-    }
-    for (index, item) in schedule.overrides.iter().enumerate() {
-        if item.end <= item.start {
-            problems.push(ScheduleProblem::EmptyOverride { index });
-        }
-    }
-    let mut by_start: Vec<usize> =
-        (0..schedule.overrides.len()).filter(|&i| is_live(schedule, i)).collect();
-    by_start.sort_by_key(|&i| (schedule.overrides[i].start, i));
-    let mut overlapping = Vec::new();
-    for (position, &first) in by_start.iter().enumerate() {
-        for &second in &by_start[position + 1..] {
-            if schedule.overrides[second].start >= schedule.overrides[first].end {
-                break;
-            }
-            overlapping.push((first.min(second), first.max(second)));
-        }
-    }
-    overlapping.sort_unstable();
-    problems.extend(
-        overlapping
-            .into_iter()
-            .map(|(first, second)| ScheduleProblem::OverlappingOverrides { first, second }),
-    );
-    problems
-}
-
 /// The step an incident opened at `opened_at` has reached at `now`; `None`
 /// before it opened or when the policy has no tiers.
 pub fn escalation_step(
@@ -337,32 +224,9 @@ pub fn next_escalation_at(
     opened_at.checked_add(next).ok()
 }
 
-/// Everything wrong with an escalation policy. References to users,
-/// schedules and channels are checked with the rest of the config. There is
-/// no loop to detect: no target can refer back to a policy.
-pub fn validate_policy(policy: &EscalationPolicy) -> Vec<PolicyProblem> {
-    let mut problems = Vec::new();
-    if policy.tiers.is_empty() {
-        problems.push(PolicyProblem::NoTiers);
-    }
-    let last = policy.tiers.len().saturating_sub(1);
-    for (tier, step) in policy.tiers.iter().enumerate() {
-        if step.targets.is_empty() {
-            problems.push(PolicyProblem::TierWithoutTargets { tier });
-        }
-        // The last tier's delay only matters when the policy repeats.
-        let delay_matters = tier < last || policy.repeat > 0;
-        if step.delay.is_zero() && delay_matters {
-            problems.push(PolicyProblem::ZeroDelay { tier });
-        }
-    }
-    problems
-}
-
 fn time_zone(name: &str) -> Result<TimeZone, ScheduleError> {
-    TimeZoneDatabase::bundled()
-        .get(name)
-        .map_err(|_| ScheduleError::UnknownTimeZone { time_zone: name.to_owned() })
+    domain::oncall::time_zone(name)
+        .ok_or_else(|| ScheduleError::UnknownTimeZone { time_zone: name.to_owned() })
 }
 
 /// The first instant at which the wall clock in `tz` reads `local` or later:
@@ -393,18 +257,7 @@ fn saturating_add(at: Timestamp, duration: SignedDuration) -> Timestamp {
 }
 
 fn rotation_nanos(rotation: Rotation) -> Option<i128> {
-    let length = match rotation {
-        Rotation::Daily => Duration::from_secs(86_400),
-        Rotation::Weekly => Duration::from_secs(7 * 86_400),
-        Rotation::Custom(length) if (MIN_ROTATION..=MAX_ROTATION).contains(&length) => length,
-        Rotation::Custom(_) => return None,
-    };
-    i128::try_from(length.as_nanos()).ok()
-}
-
-fn is_live(schedule: &Schedule, index: usize) -> bool {
-    let item = &schedule.overrides[index];
-    item.start < item.end
+    i128::try_from(rotation.length()?.as_nanos()).ok()
 }
 
 /// How far either side of `at` to compute so that a stretch with someone on
@@ -522,7 +375,7 @@ impl<'s> Plan<'s> {
         let overrides: Vec<usize> = (0..self.schedule.overrides.len())
             .filter(|&i| {
                 let item = &self.schedule.overrides[i];
-                is_live(self.schedule, i) && item.start < until && from < item.end
+                item.is_live() && item.start < until && from < item.end
             })
             .collect();
 

@@ -57,6 +57,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/v1/audit", get(audit_log))
         .route("/api/v1/stats", get(stats))
         .route("/api/v1/events/export", get(export_events))
+        .route("/api/v1/oncall", get(crate::oncall::on_call_now))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -310,7 +311,7 @@ pub fn token_matches(state: &AppState, presented: &str) -> bool {
     digest.iter().zip(state.admin_token_sha256.iter()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
-fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
+pub(crate) fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
     match bearer(headers) {
         Some(token) if token_matches(state, token) => Ok("user:admin".to_owned()),
         _ => Err(ApiError::unauthorized()),
@@ -406,9 +407,12 @@ fn store_error(error: store::StoreError) -> ApiError {
     ApiError::unavailable(format!("the store is unavailable: {error}"))
 }
 
-type QueryMap = Result<Query<BTreeMap<String, String>>, QueryRejection>;
+pub(crate) type QueryMap = Result<Query<BTreeMap<String, String>>, QueryRejection>;
 
-fn query_params(query: QueryMap, allowed: &[&str]) -> Result<BTreeMap<String, String>, ApiError> {
+pub(crate) fn query_params(
+    query: QueryMap,
+    allowed: &[&str],
+) -> Result<BTreeMap<String, String>, ApiError> {
     let Query(params) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
     if let Some(unknown) = params.keys().find(|k| !allowed.contains(&k.as_str())) {
         return Err(ApiError::bad_request(

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod metrics;
+pub mod oncall;
 pub mod replay;
 pub mod ui;
 pub mod writer;

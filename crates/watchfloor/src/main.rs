@@ -89,12 +89,16 @@ fn check(file: &std::path::Path) -> ExitCode {
     match config::load(file) {
         Ok(config) => {
             println!(
-                "{}: ok ({} tenants, {} services, {} integrations, {} channels)",
+                "{}: ok ({} tenants, {} services, {} integrations, {} channels, {} users, \
+                 {} schedules, {} escalation policies)",
                 file.display(),
                 config.tenants.len(),
                 config.services.len(),
                 config.integrations.len(),
-                config.channels.len()
+                config.channels.len(),
+                config.users.len(),
+                config.schedules.len(),
+                config.escalation_policies.len()
             );
             ExitCode::SUCCESS
         }

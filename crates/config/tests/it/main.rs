@@ -1,5 +1,8 @@
 //! Integration tests of watchfloor-config: the example, and every error class with its exact line.
 
+mod oncall;
+mod priority;
+
 use std::time::Duration;
 
 use domain::{ChannelKind, Criticality, Environment, IntegrationKind, ServiceId, TenantId, Tier};
@@ -257,7 +260,7 @@ fn a_misspelt_key_is_reported_with_a_suggestion() {
     assert_eq!(
         diagnostic.to_string(),
         "test.yaml:3:5: tenants[0].teir: unknown field `teir` (did you mean `tier`?); \
-         expected one of: id, name, tier, notify"
+         expected one of: id, name, tier, notify, escalation_policy"
     );
 }
 

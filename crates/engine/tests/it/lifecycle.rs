@@ -209,3 +209,52 @@ fn restore_continues_ids_and_reschedules_waiting_pages() {
         "new alert ids continue after the restored ones: {alert_ids:?}"
     );
 }
+
+#[test]
+fn the_configured_matrix_and_the_users_affected_label_set_the_priority() {
+    let mut configured = (*config(Duration::ZERO, &["site"])).clone();
+    configured.priority.severity.insert(Severity::Warning, 4);
+    configured.priority.users_affected = vec![
+        domain::UsersAffected { at_least: 100, raise: 1 },
+        domain::UsersAffected { at_least: 1000, raise: 3 },
+    ];
+    let mut engine = Engine::new(std::sync::Arc::new(configured));
+    let at_site = |dedup_key: &str, site: &str, users: Option<&str>| {
+        let mut event = event(Trigger, dedup_key, Severity::Warning);
+        event.labels.insert("site".into(), site.into());
+        if let Some(users) = users {
+            event.labels.insert("users_affected".into(), users.into());
+        }
+        event
+    };
+    let incident = |engine: &Engine, title: &str| {
+        let incident = engine.open_incidents().find(|i| i.title == title).cloned();
+        incident.unwrap_or_else(|| panic!("an open incident {title:?}"))
+    };
+
+    feed(&mut engine, at(0), &at_site("quiet", "ber", None));
+    let quiet = incident(&engine, "problem quiet");
+    assert_eq!(quiet.priority, Priority::new(4), "warning's configured baseline");
+    assert_eq!(
+        quiet.priority_reason,
+        "P4: platinum tenant, high-criticality service in production, warning severity"
+    );
+
+    feed(&mut engine, at(1), &at_site("loud", "fra", Some("2400")));
+    let loud = incident(&engine, "problem loud");
+    assert_eq!(loud.priority, Priority::P1, "raised 3 steps from P4");
+    assert_eq!(
+        loud.priority_reason,
+        "P1: platinum tenant, high-criticality service in production, warning severity, \
+         2400 users affected"
+    );
+
+    feed(&mut engine, at(2), &at_site("some", "muc", Some(" 150 ")));
+    assert_eq!(incident(&engine, "problem some").priority, Priority::new(3));
+
+    // A label that is not a whole number is ignored.
+    feed(&mut engine, at(3), &at_site("odd", "ham", Some("lots")));
+    let odd = incident(&engine, "problem odd");
+    assert_eq!(odd.priority, Priority::new(4));
+    assert!(!odd.priority_reason.contains("affected"), "{}", odd.priority_reason);
+}

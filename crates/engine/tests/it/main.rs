@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use domain::{
     Channel, ChannelId, ChannelKind, Config, Criticality, DeliverySettings, Environment, Event,
-    EventAction, Grouping, Service, ServiceId, Severity, Tenant, TenantId, Tier, Timestamp,
+    EventAction, Grouping, PriorityMatrix, Service, ServiceId, Severity, Tenant, TenantId, Tier,
+    Timestamp,
 };
 use engine::{Effect, Engine};
 
@@ -37,12 +38,14 @@ pub fn config(group_wait: Duration, group_by: &[&str]) -> Arc<Config> {
                 name: "Acme".into(),
                 tier: Tier::Platinum,
                 notify: vec![hook.clone()],
+                escalation_policy: None,
             },
             Tenant {
                 id: tenant("corner"),
                 name: "Corner Shop".into(),
                 tier: Tier::Bronze,
                 notify: vec![],
+                escalation_policy: None,
             },
         ],
         services: vec![
@@ -56,6 +59,7 @@ pub fn config(group_wait: Duration, group_by: &[&str]) -> Arc<Config> {
                 group_by: None,
                 group_wait: None,
                 auto_resolve: None,
+                escalation_policy: None,
             },
             Service {
                 id: service("corner-printer"),
@@ -67,6 +71,7 @@ pub fn config(group_wait: Duration, group_by: &[&str]) -> Arc<Config> {
                 group_by: None,
                 group_wait: None,
                 auto_resolve: Some(false),
+                escalation_policy: None,
             },
         ],
         integrations: vec![],
@@ -81,6 +86,10 @@ pub fn config(group_wait: Duration, group_by: &[&str]) -> Arc<Config> {
         },
         delivery: DeliverySettings::default(),
         public_url: "http://127.0.0.1:8080".into(),
+        users: vec![],
+        schedules: vec![],
+        escalation_policies: vec![],
+        priority: PriorityMatrix::default(),
     })
 }
 

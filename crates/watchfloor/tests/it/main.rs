@@ -6,6 +6,7 @@ mod check;
 mod crash;
 mod harness;
 mod notifications;
+mod oncall;
 mod operations;
 mod pagerduty;
 mod prometheus;
