@@ -5,7 +5,7 @@ use domain::{Event, EventAction, Labels, Link, Severity, SourceKind, Timestamp};
 use serde_json::Value;
 
 use crate::error::{FieldError, IngestError};
-use crate::fields::{self, MAX_SUMMARY_CHARS, Obj, kind_of, not_in_future};
+use crate::fields::{self, MAX_SUMMARY_CHARS, Obj, kind_of, not_in_future, truncate};
 
 /// Go's zero `time.Time`, which Alertmanager sends for an unset `startsAt`/`endsAt`.
 const GO_ZERO_TIME: Timestamp = Timestamp::constant(-62_135_596_800, 0);
@@ -115,18 +115,22 @@ pub fn parse_alertmanager_webhook(body: &[u8], now: Timestamp) -> Result<Vec<Eve
     })
 }
 
-/// The fields an alert has in both formats.
-struct Alert {
-    labels: Labels,
-    annotations: Labels,
-    starts_at: Option<Timestamp>,
-    ends_at: Option<Timestamp>,
-    generator_url: Option<String>,
+/// The fields an alert has in both formats (and in Grafana's webhook).
+pub(crate) struct Alert {
+    pub(crate) labels: Labels,
+    pub(crate) annotations: Labels,
+    pub(crate) starts_at: Option<Timestamp>,
+    pub(crate) ends_at: Option<Timestamp>,
+    pub(crate) generator_url: Option<String>,
 }
 
 impl Alert {
     /// `strict_names`: enforce the Prometheus label-name charset (API only).
-    fn parse(alert: &Obj<'_>, now: Timestamp, strict_names: bool) -> Result<Self, FieldError> {
+    pub(crate) fn parse(
+        alert: &Obj<'_>,
+        now: Timestamp,
+        strict_names: bool,
+    ) -> Result<Self, FieldError> {
         let labels_path = alert.path("labels");
         if alert.get("labels").is_none() {
             return Err(FieldError::missing(&labels_path, "required field is missing"));
@@ -192,7 +196,7 @@ fn go_time(alert: &Obj<'_>, key: &str) -> Result<Option<Timestamp>, FieldError> 
 }
 
 /// The mapping both formats share, documented on [`parse_alertmanager_api`].
-fn to_event(
+pub(crate) fn to_event(
     alert: Alert,
     source_kind: SourceKind,
     action: EventAction,
@@ -230,16 +234,6 @@ fn to_event(
     event
 }
 
-/// At most `max` characters, the last one an ellipsis when cut.
-fn truncate(text: String, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text;
-    }
-    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,11 +251,5 @@ mod tests {
         assert!(bad_name("a-b", true).is_some());
         assert_eq!(bad_name("a-b", false), None);
         assert!(bad_name("", false).is_some());
-    }
-
-    #[test]
-    fn truncation_counts_characters() {
-        assert_eq!(truncate("héllo".into(), 5), "héllo");
-        assert_eq!(truncate("héllo!".into(), 5), "héll…");
     }
 }

@@ -17,6 +17,13 @@ pub enum ErrorCode {
     BatchTooLarge,
     /// One or more items of a batch are invalid; see [`IngestError::items`].
     InvalidItems,
+    /// Well-formed, but a different kind of payload than this endpoint takes
+    /// (an EventBridge event sent to the SNS endpoint, an Azure alert without
+    /// the common alert schema, …); the message says what it looks like.
+    WrongPayloadKind,
+    /// An Amazon SNS message whose signature does not verify (or is stale,
+    /// or was signed with an unknown `SignatureVersion` or certificate).
+    SignatureInvalid,
 }
 
 impl ErrorCode {
@@ -28,6 +35,8 @@ impl ErrorCode {
             Self::MissingField => "missing_field",
             Self::BatchTooLarge => "batch_too_large",
             Self::InvalidItems => "invalid_items",
+            Self::WrongPayloadKind => "wrong_payload_kind",
+            Self::SignatureInvalid => "signature_invalid",
         }
     }
 }

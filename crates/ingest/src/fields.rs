@@ -56,6 +56,17 @@ pub(crate) fn parse_body(body: &[u8]) -> Result<Value, IngestError> {
         .map_err(|e| IngestError::new(ErrorCode::InvalidJson, format!("invalid JSON: {e}")))
 }
 
+/// Like [`parse_body`], but an empty (or all-whitespace) body gets its own message naming what was expected.
+pub(crate) fn parse_nonempty_body(body: &[u8], expected: &str) -> Result<Value, IngestError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(IngestError::new(
+            ErrorCode::InvalidJson,
+            format!("the body is empty; expected {expected}"),
+        ));
+    }
+    parse_body(body)
+}
+
 /// "a string", "an object", … for error messages.
 pub(crate) fn kind_of(value: &Value) -> &'static str {
     match value {
@@ -134,6 +145,54 @@ impl<'a> Obj<'a> {
             Some("") => Err(FieldError::invalid(&self.path(key), "must not be empty")),
             Some(s) => Ok(s),
         }
+    }
+
+    pub(crate) fn opt_bool(&self, key: &str) -> Result<Option<bool>, FieldError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(other) => Err(FieldError::invalid(
+                &self.path(key),
+                format_args!("expected a boolean, found {}", kind_of(other)),
+            )),
+        }
+    }
+
+    pub(crate) fn opt_f64(&self, key: &str) -> Result<Option<f64>, FieldError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Number(n)) => Ok(n.as_f64()),
+            Some(other) => Err(FieldError::invalid(
+                &self.path(key),
+                format_args!("expected a number, found {}", kind_of(other)),
+            )),
+        }
+    }
+
+    /// A required object.
+    pub(crate) fn req_obj(&self, key: &str) -> Result<Obj<'a>, FieldError> {
+        self.opt_obj(key)?
+            .ok_or_else(|| FieldError::missing(&self.path(key), "required field is missing"))
+    }
+
+    /// An array of strings (AWS `resources`, Azure `alertTargetIDs`); absent = empty, empty strings dropped.
+    pub(crate) fn string_list(&self, key: &str) -> Result<Vec<String>, FieldError> {
+        let Some(items) = self.opt_array(key)? else { return Ok(Vec::new()) };
+        let parent = self.path(key);
+        let mut out = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            match item {
+                Value::String(text) if text.is_empty() => {}
+                Value::String(text) => out.push(text.clone()),
+                other => {
+                    return Err(FieldError::invalid(
+                        &item_path(&parent, index),
+                        format_args!("expected a string, found {}", kind_of(other)),
+                    ));
+                }
+            }
+        }
+        Ok(out)
     }
 
     pub(crate) fn opt_obj(&self, key: &str) -> Result<Option<Obj<'a>>, FieldError> {
@@ -240,6 +299,39 @@ pub(crate) fn at_most(path: &str, text: &str, max: usize) -> Result<(), FieldErr
     Ok(())
 }
 
+/// At most `max` characters, the last one an ellipsis when cut.
+pub(crate) fn truncate(text: String, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text;
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// FNV-1a 64 of `bytes` as 16 hex digits: a stable key for inputs that carry no id of their own.
+pub(crate) fn fnv1a_hex(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in bytes {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters (for links we build).
+pub(crate) fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// `[{href, text}]`, href required; `strict` denies other keys (native format).
 pub(crate) fn links(obj: &Obj<'_>, key: &str, strict: bool) -> Result<Vec<Link>, FieldError> {
     let Some(items) = obj.opt_array(key)? else { return Ok(Vec::new()) };
@@ -264,15 +356,22 @@ pub(crate) fn links(obj: &Obj<'_>, key: &str, strict: bool) -> Result<Vec<Link>,
 pub(crate) fn batch<T>(
     items: &[Value],
     noun: &str,
+    parse: impl FnMut(&str, &Value) -> Result<T, FieldError>,
+) -> Result<Vec<T>, IngestError> {
+    batch_limited(items, noun, MAX_BATCH, parse)
+}
+
+/// [`batch`] with another limit than [`MAX_BATCH`] (CloudTrail log files).
+pub(crate) fn batch_limited<T>(
+    items: &[Value],
+    noun: &str,
+    limit: usize,
     mut parse: impl FnMut(&str, &Value) -> Result<T, FieldError>,
 ) -> Result<Vec<T>, IngestError> {
-    if items.len() > MAX_BATCH {
+    if items.len() > limit {
         return Err(IngestError::new(
             ErrorCode::BatchTooLarge,
-            format!(
-                "{noun}: {} items is more than the limit of {MAX_BATCH} per request",
-                items.len()
-            ),
+            format!("{noun}: {} items is more than the limit of {limit} per request", items.len()),
         ));
     }
     let mut parsed = Vec::with_capacity(items.len());
@@ -307,6 +406,18 @@ mod tests {
         assert_eq!(error.map(|e| e.code), Some(ErrorCode::TooDeep));
         let in_string = format!(r#"{{"a": "{}\"{}"}}"#, "[".repeat(100), "{".repeat(100));
         assert!(check_depth(in_string.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn truncation_counts_characters() {
+        assert_eq!(truncate("héllo".into(), 5), "héllo");
+        assert_eq!(truncate("héllo!".into(), 5), "héll…");
+    }
+
+    #[test]
+    fn percent_encoding_keeps_unreserved() {
+        assert_eq!(percent_encode("a-b_c.d~e"), "a-b_c.d~e");
+        assert_eq!(percent_encode("EC2 CPU/é"), "EC2%20CPU%2F%C3%A9");
     }
 
     #[test]

@@ -261,6 +261,23 @@ async fn alertmanager_api(
     }
 }
 
+/// The pure parser behind each hook kind.
+pub fn parse_hook(
+    kind: SourceKind,
+    body: &[u8],
+    now: domain::Timestamp,
+) -> Result<Vec<domain::Event>, ingest::IngestError> {
+    match kind {
+        SourceKind::AlertmanagerWebhook => ingest::parse_alertmanager_webhook(body, now),
+        SourceKind::EventBridge => {
+            ingest::parse_eventbridge(body, now, &ingest::CloudWatchOptions::default())
+        }
+        SourceKind::Azure => ingest::parse_azure(body, now),
+        SourceKind::Grafana => ingest::parse_grafana(body, now),
+        _ => ingest::parse_generic(body, now),
+    }
+}
+
 /// `POST /hooks/{kind}/{key}`.
 async fn hook(
     State(app): State<SharedState>,
@@ -273,9 +290,12 @@ async fn hook(
     let (integration_kind, source_kind) = match kind.as_str() {
         "alertmanager" => (IntegrationKind::Alertmanager, SourceKind::AlertmanagerWebhook),
         "generic" => (IntegrationKind::Generic, SourceKind::Generic),
+        "eventbridge" => (IntegrationKind::EventBridge, SourceKind::EventBridge),
+        "azure" => (IntegrationKind::Azure, SourceKind::Azure),
+        "grafana" => (IntegrationKind::Grafana, SourceKind::Grafana),
         other => {
             return Err(ApiError::not_found(format!(
-                "unknown hook kind {other:?}: expected alertmanager or generic"
+                "unknown hook kind {other:?}: expected alertmanager, generic, eventbridge, azure or grafana"
             )));
         }
     };
@@ -283,11 +303,7 @@ async fn hook(
         let integration = app.integration(&key, integration_kind)?;
         let bytes = read_body(body).await?;
         let now = crate::writer::now();
-        let events = match source_kind {
-            SourceKind::AlertmanagerWebhook => ingest::parse_alertmanager_webhook(&bytes, now),
-            _ => ingest::parse_generic(&bytes, now),
-        }
-        .map_err(ApiError::from_ingest)?;
+        let events = parse_hook(source_kind, &bytes, now).map_err(ApiError::from_ingest)?;
         app.ingest(integration, source_kind, &bytes, events, received).await
     }
     .await;

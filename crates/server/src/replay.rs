@@ -60,6 +60,9 @@ fn parse_line(config: &Config, line_number: usize, text: &str) -> Result<Recorde
         "pagerduty" => IntegrationKind::PagerDuty,
         "alertmanager" | "alertmanager-api" => IntegrationKind::Alertmanager,
         "generic" | "demo" => IntegrationKind::Generic,
+        "eventbridge" => IntegrationKind::EventBridge,
+        "azure" => IntegrationKind::Azure,
+        "grafana" => IntegrationKind::Grafana,
         other => return Err(format!("kind: unknown ingest kind {other:?}")),
     };
     let integration = config
@@ -76,6 +79,9 @@ fn parse_line(config: &Config, line_number: usize, text: &str) -> Result<Recorde
         "pagerduty" => ingest::parse_pagerduty(&body, at, &mut fresh).map(|p| vec![p.event]),
         "alertmanager-api" => ingest::parse_alertmanager_api(&body, at),
         "alertmanager" => ingest::parse_alertmanager_webhook(&body, at),
+        "eventbridge" => crate::http::parse_hook(SourceKind::EventBridge, &body, at),
+        "azure" => crate::http::parse_hook(SourceKind::Azure, &body, at),
+        "grafana" => crate::http::parse_hook(SourceKind::Grafana, &body, at),
         _ => ingest::parse_generic(&body, at),
     }
     .map_err(|e| e.message)?;
@@ -212,6 +218,9 @@ pub fn export_line(
             IntegrationKind::Alertmanager
         }
         SourceKind::Generic | SourceKind::Demo => IntegrationKind::Generic,
+        SourceKind::EventBridge => IntegrationKind::EventBridge,
+        SourceKind::Azure => IntegrationKind::Azure,
+        SourceKind::Grafana => IntegrationKind::Grafana,
         _ => return None,
     };
     let integration = config

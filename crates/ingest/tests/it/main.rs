@@ -3,10 +3,16 @@
 extern crate watchfloor_ingest as ingest;
 
 mod alertmanager;
+mod azure;
+mod cloudtrail;
+mod eventbridge;
+mod fuzz;
 mod generic;
+mod grafana;
 mod pagerduty;
 mod properties;
 mod samples;
+mod sns;
 
 use std::path::{Path, PathBuf};
 

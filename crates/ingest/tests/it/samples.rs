@@ -1,24 +1,37 @@
 //! Table-driven tests over the real third-party samples in `shared/samples`.
 
+mod cloud;
+
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use domain::event::label_fingerprint;
 use domain::{Event, EventAction, Link, Severity, SourceKind};
-use ingest::{ErrorCode, IngestError};
+use ingest::{CloudWatchOptions, ErrorCode, IngestError, SnsMessageType, SnsParsed};
 use serde_json::json;
 
 use crate::{no_fresh_key, now, read_sample, samples_dir, ts};
 
-#[derive(Debug, Clone, Copy)]
-enum Parser {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Parser {
     PagerDuty,
     AlertmanagerApi,
     AlertmanagerWebhook,
+    /// An SNS HTTP(S) body, without headers.
+    Sns,
+    /// A whole HTTP request as AWS documents it: headers, a blank line, the body.
+    SnsHttp,
+    /// The event AWS Lambda receives from SNS (`Records[].Sns`).
+    SnsLambda,
+    EventBridge,
+    CloudTrailFile,
+    CloudTrailRecord,
+    Azure,
+    Grafana,
 }
 
 #[derive(Debug, Clone, Copy)]
-enum Dedup {
+pub(crate) enum Dedup {
     Exact(&'static str),
     /// `label_fingerprint` of the event's labels.
     Fingerprint,
@@ -26,24 +39,54 @@ enum Dedup {
 
 /// What one event of a sample must look like.
 #[derive(Debug, Clone, Copy)]
-struct Ev {
+pub(crate) struct Ev {
     action: EventAction,
     severity: Severity,
     dedup: Dedup,
     summary: &'static str,
+    resources: &'static [&'static str],
+    /// A notice: a trigger whose `ends_at` has passed, so it opens no alert.
+    notice: bool,
 }
 
-const fn ev(action: EventAction, severity: Severity, dedup: Dedup, summary: &'static str) -> Ev {
-    Ev { action, severity, dedup, summary }
+pub(crate) const fn ev(
+    action: EventAction,
+    severity: Severity,
+    dedup: Dedup,
+    summary: &'static str,
+) -> Ev {
+    Ev { action, severity, dedup, summary, resources: &[], notice: false }
+}
+
+impl Ev {
+    pub(crate) const fn res(self, resources: &'static [&'static str]) -> Self {
+        Self { resources, ..self }
+    }
+
+    pub(crate) const fn notice(self) -> Self {
+        Self { notice: true, ..self }
+    }
 }
 
 #[derive(Debug)]
-enum Expect {
+pub(crate) enum Expect {
     Events(Vec<Ev>),
     /// `count` events, each like `ev` except that the summary only has to start with `ev.summary`.
     Each {
         count: usize,
         ev: Ev,
+    },
+    /// `count` events; those at the given indexes exactly as described.
+    Records {
+        count: usize,
+        checks: Vec<(usize, Ev)>,
+    },
+    /// An SNS subscription handshake (no events).
+    Confirmation(SnsMessageType),
+    /// A directory of CloudTrail log files (the entry's path ends in `/`): how many, and records in all.
+    Dataset {
+        files: usize,
+        records: usize,
     },
     Rejected {
         code: ErrorCode,
@@ -51,9 +94,9 @@ enum Expect {
     },
 }
 
-use Dedup::{Exact, Fingerprint};
-use EventAction::{Acknowledge, Resolve, Trigger};
-use Severity::{Critical, Error, Info, Warning};
+pub(crate) use Dedup::{Exact, Fingerprint};
+pub(crate) use EventAction::{Acknowledge, Resolve, Trigger};
+pub(crate) use Severity::{Critical, Error, Info, Warning};
 
 const AM: &str = "generated-by-peers/alertmanager-0.25.0_debian";
 
@@ -243,13 +286,58 @@ fn table() -> Vec<(&'static str, Parser, Expect)> {
     ]
 }
 
-fn run(parser: Parser, body: &[u8]) -> Result<Vec<Event>, IngestError> {
+/// What a parser made of a sample: events, and for SNS the message type.
+struct Outcome {
+    events: Vec<Event>,
+    sns_type: Option<SnsMessageType>,
+}
+
+/// Splits a documented HTTP request into its `x-amz-sns-message-type` header and its body.
+pub(crate) fn split_http(request: &[u8]) -> (Option<String>, Vec<u8>) {
+    let text = String::from_utf8_lossy(request).replace("\r\n", "\n");
+    let (head, body) = text.split_once("\n\n").unwrap_or((text.as_str(), ""));
+    let message_type = head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.trim().eq_ignore_ascii_case("x-amz-sns-message-type").then(|| value.trim().to_owned())
+    });
+    (message_type, body.as_bytes().to_vec())
+}
+
+fn sns_outcome(parsed: SnsParsed) -> Outcome {
+    let sns_type = Some(parsed.message().message_type);
+    match parsed {
+        SnsParsed::Notification { events, .. } => Outcome { events, sns_type },
+        _ => Outcome { events: Vec::new(), sns_type },
+    }
+}
+
+fn run(parser: Parser, body: &[u8]) -> Result<Outcome, IngestError> {
+    let options = CloudWatchOptions::default();
+    let events = |events: Vec<Event>| Outcome { events, sns_type: None };
     match parser {
         Parser::PagerDuty => {
-            ingest::parse_pagerduty(body, now(), &mut no_fresh_key).map(|p| vec![p.event])
+            ingest::parse_pagerduty(body, now(), &mut no_fresh_key).map(|p| events(vec![p.event]))
         }
-        Parser::AlertmanagerApi => ingest::parse_alertmanager_api(body, now()),
-        Parser::AlertmanagerWebhook => ingest::parse_alertmanager_webhook(body, now()),
+        Parser::AlertmanagerApi => ingest::parse_alertmanager_api(body, now()).map(events),
+        Parser::AlertmanagerWebhook => ingest::parse_alertmanager_webhook(body, now()).map(events),
+        Parser::Sns => ingest::parse_sns(None, body, now(), &options).map(sns_outcome),
+        Parser::SnsHttp => {
+            let (message_type, body) = split_http(body);
+            ingest::parse_sns(message_type.as_deref(), &body, now(), &options).map(sns_outcome)
+        }
+        Parser::SnsLambda => ingest::parse_sns_lambda_event(body, now(), &options).map(|all| {
+            let sns_type = all.first().map(|p| p.message().message_type);
+            let events = all.into_iter().flat_map(|p| sns_outcome(p).events).collect();
+            Outcome { events, sns_type }
+        }),
+        Parser::EventBridge => ingest::parse_eventbridge(body, now(), &options).map(events),
+        Parser::CloudTrailFile => ingest::parse_cloudtrail_file(body, now())
+            .map(|records| events(records.into_iter().map(|r| r.event).collect())),
+        Parser::CloudTrailRecord => {
+            ingest::parse_cloudtrail_record(body, now()).map(|r| events(vec![r.event]))
+        }
+        Parser::Azure => ingest::parse_azure(body, now()).map(events),
+        Parser::Grafana => ingest::parse_grafana(body, now()).map(events),
     }
 }
 
@@ -258,12 +346,19 @@ fn source_kind(parser: Parser) -> SourceKind {
         Parser::PagerDuty => SourceKind::PagerDuty,
         Parser::AlertmanagerApi => SourceKind::AlertmanagerApi,
         Parser::AlertmanagerWebhook => SourceKind::AlertmanagerWebhook,
+        Parser::Sns | Parser::SnsHttp | Parser::SnsLambda => SourceKind::Sns,
+        Parser::EventBridge => SourceKind::EventBridge,
+        Parser::CloudTrailFile | Parser::CloudTrailRecord => SourceKind::CloudTrail,
+        Parser::Azure => SourceKind::Azure,
+        Parser::Grafana => SourceKind::Grafana,
     }
 }
 
 fn check_event(file: &str, index: usize, event: &Event, want: &Ev, exact_summary: bool) {
     let at = format!("{file} event {index}");
     assert_eq!(event.action, want.action, "{at}: action");
+    let effective = if want.notice { Resolve } else { want.action };
+    assert_eq!(event.effective_action(now()), effective, "{at}: effective action (notice?)");
     assert_eq!(event.severity, want.severity, "{at}: severity");
     match want.dedup {
         Exact(key) => assert_eq!(event.dedup_key, key, "{at}: dedup_key"),
@@ -276,25 +371,48 @@ fn check_event(file: &str, index: usize, event: &Event, want: &Ev, exact_summary
     } else {
         assert!(event.summary.starts_with(want.summary), "{at}: summary {:?}", event.summary);
     }
+    assert_eq!(event.resources, want.resources, "{at}: resources");
 }
 
+/// Every table entry: the parser's result matches the expectation.
 #[test]
 fn every_sample_maps_as_expected() {
-    for (file, parser, expect) in table() {
+    let mut checked = 0;
+    for (file, parser, expect) in table().into_iter().chain(cloud::table()) {
+        checked += 1;
+        if let Expect::Dataset { files, records } = expect {
+            let (seen_files, seen_records) = check_dataset(file, parser);
+            assert_eq!((seen_files, seen_records), (files, records), "{file}: files and records");
+            continue;
+        }
         let result = run(parser, &read_sample(file));
+        if let Ok(outcome) = &result {
+            for (index, event) in outcome.events.iter().enumerate() {
+                assert_eq!(event.source_kind, source_kind(parser), "{file} event {index}");
+            }
+        }
         match (&expect, result) {
-            (Expect::Events(wanted), Ok(events)) => {
+            (Expect::Events(wanted), Ok(Outcome { events, .. })) => {
                 assert_eq!(events.len(), wanted.len(), "{file}: number of events");
                 for (index, (event, want)) in events.iter().zip(wanted).enumerate() {
-                    assert_eq!(event.source_kind, source_kind(parser), "{file}");
                     check_event(file, index, event, want, true);
                 }
             }
-            (Expect::Each { count, ev: template }, Ok(events)) => {
+            (Expect::Each { count, ev: template }, Ok(Outcome { events, .. })) => {
                 assert_eq!(events.len(), *count, "{file}: number of events");
                 for (index, event) in events.iter().enumerate() {
                     check_event(file, index, event, template, false);
                 }
+            }
+            (Expect::Records { count, checks }, Ok(Outcome { events, .. })) => {
+                assert_eq!(events.len(), *count, "{file}: number of events");
+                for (index, want) in checks {
+                    check_event(file, *index, &events[*index], want, true);
+                }
+            }
+            (Expect::Confirmation(kind), Ok(Outcome { events, sns_type })) => {
+                assert_eq!(sns_type, Some(*kind), "{file}: SNS message type");
+                assert!(events.is_empty(), "{file}: a confirmation has no events");
             }
             (Expect::Rejected { code, message_contains }, Err(error)) => {
                 assert_eq!(error.code, *code, "{file}: {error}");
@@ -304,45 +422,107 @@ fn every_sample_maps_as_expected() {
                     "{file}: {error:?} should mention {message_contains:?}"
                 );
             }
-            (expect, got) => panic!("{file}: expected {expect:?}, got {got:?}"),
+            (expect, got) => panic!(
+                "{file}: expected {expect:?}, got {:?}",
+                got.map(|o| o.events.iter().map(|e| e.summary.clone()).collect::<Vec<_>>())
+            ),
         }
     }
+    assert!(checked >= 230, "only {checked} table entries");
 }
 
-/// New samples must be added to the table: nothing in these folders goes untested.
+/// Parses every file of a dataset directory; each must parse, and every record map sanely.
+fn check_dataset(dir: &str, parser: Parser) -> (usize, usize) {
+    assert_eq!(parser, Parser::CloudTrailFile, "{dir}: datasets are CloudTrail log files");
+    let mut files = 0;
+    let mut records = 0;
+    for path in files_under(&samples_dir().join(dir)) {
+        let file = path.display().to_string();
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let parsed = ingest::parse_cloudtrail_file(&bytes, now());
+        let Ok(parsed) = parsed else { panic!("{file}: {parsed:?}") };
+        for record in &parsed {
+            let event = &record.event;
+            assert_eq!(event.source_kind, SourceKind::CloudTrail, "{file}");
+            let id = record.event_id.as_deref().unwrap_or_else(|| panic!("{file}: no eventID"));
+            assert_eq!(event.dedup_key, format!("cloudtrail:{id}"), "{file}");
+            assert_eq!(
+                event.details["eventID"].as_str(),
+                Some(id),
+                "{file}: details are the record"
+            );
+            assert_eq!(event.labels.get("eventName"), Some(&record.event_name), "{file}");
+            let read_only = record.read_only.to_string();
+            assert_eq!(event.labels.get("readOnly"), Some(&read_only), "{file}");
+            assert!(!event.summary.is_empty() && event.occurred_at.is_some(), "{file}");
+        }
+        files += 1;
+        records += parsed.len();
+    }
+    (files, records)
+}
+
+/// Every file below `dir`, sorted.
+pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Files that describe the samples rather than being samples.
+fn is_documentation(path: &Path) -> bool {
+    path.file_name().is_some_and(|name| name == "README.md" || name == "LICENSE")
+}
+
+/// New samples must be added to the table: no file under `shared/samples` goes untested,
+/// and no entry names a file that is gone.
 #[test]
 fn the_table_covers_every_sample_file() {
     let root = samples_dir();
-    let mut on_disk = BTreeSet::new();
-    for folder in ["pagerduty", "alertmanager", AM] {
-        collect_json(&root, &root.join(folder), &mut on_disk);
-    }
+    let on_disk: BTreeSet<String> = files_under(&root)
+        .into_iter()
+        .filter(|path| !is_documentation(path))
+        .filter_map(|path| path.strip_prefix(&root).ok().map(|p| p.to_string_lossy().into_owned()))
+        .collect();
     assert!(
-        on_disk.len() >= 20,
+        on_disk.len() >= 280,
         "only {} sample files found under {}",
         on_disk.len(),
         root.display()
     );
-    let in_table: BTreeSet<String> = table().into_iter().map(|(f, _, _)| f.to_owned()).collect();
-    let missing: Vec<_> = on_disk.difference(&in_table).collect();
-    assert!(missing.is_empty(), "sample files without an expectation: {missing:?}");
-}
-
-fn collect_json(root: &Path, dir: &Path, out: &mut BTreeSet<String>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => panic!("cannot list {}: {e}", dir.display()),
+    let entries: Vec<String> =
+        table().into_iter().chain(cloud::table()).map(|(f, _, _)| f.to_owned()).collect();
+    let covered = |file: &String| {
+        entries.iter().any(|entry| {
+            entry == file || (entry.ends_with('/') && file.starts_with(entry.as_str()))
+        })
     };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_json(root, &path, out);
-        } else if path.extension().is_some_and(|e| e == "json")
-            && let Ok(relative) = path.strip_prefix(root)
-        {
-            out.insert(relative.to_string_lossy().into_owned());
-        }
-    }
+    let missing: Vec<_> = on_disk.iter().filter(|file| !covered(file)).collect();
+    assert!(missing.is_empty(), "sample files without an expectation: {missing:?}");
+    let stale: Vec<_> = entries
+        .iter()
+        .filter(|entry| {
+            !on_disk
+                .iter()
+                .any(|f| f == *entry || (entry.ends_with('/') && f.starts_with(entry.as_str())))
+        })
+        .collect();
+    assert!(stale.is_empty(), "table entries naming no sample file: {stale:?}");
+    let unique: BTreeSet<&String> = entries.iter().collect();
+    assert_eq!(unique.len(), entries.len(), "a sample is listed twice");
 }
 
 /// Alertmanager's `fingerprint` is `label_fingerprint` of the same labels.

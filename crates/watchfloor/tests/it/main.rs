@@ -3,6 +3,7 @@
 mod alertmanager;
 mod bad_input;
 mod check;
+mod cloud;
 mod crash;
 mod harness;
 mod notifications;

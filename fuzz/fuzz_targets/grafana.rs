@@ -1,0 +1,12 @@
+//! Fuzzes a Grafana unified alerting webhook.
+
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    if let Ok(events) = ingest::parse_grafana(data, common::now()) {
+        common::check(&events);
+    }
+});
