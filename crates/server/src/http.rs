@@ -334,7 +334,9 @@ pub(crate) fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<Str
     }
 }
 
-fn incident_id(path: Result<Path<String>, PathRejection>) -> Result<IncidentId, ApiError> {
+pub(crate) fn incident_id(
+    path: Result<Path<String>, PathRejection>,
+) -> Result<IncidentId, ApiError> {
     let Path(raw) = path.map_err(|e| ApiError::bad_request("invalid_path", e.body_text()))?;
     raw.parse::<i64>().ok().filter(|id| *id > 0).map(IncidentId).ok_or_else(|| {
         ApiError::bad_request("invalid_id", format!("{raw:?} is not an incident id"))
@@ -419,7 +421,7 @@ pub fn delivery_json(delivery: &Delivery) -> Value {
     })
 }
 
-fn store_error(error: store::StoreError) -> ApiError {
+pub(crate) fn store_error(error: store::StoreError) -> ApiError {
     ApiError::unavailable(format!("the store is unavailable: {error}"))
 }
 

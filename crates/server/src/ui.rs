@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use store::{DeliveryStatus, IncidentFilter};
 
 use crate::error::ApiError;
-use crate::http::{SharedState, read_body, token_matches};
+use crate::http::{SharedState, incident_id, read_body, store_error, token_matches};
 use crate::writer::Command;
 
 const COOKIE: &str = "watchfloor_session";
@@ -260,10 +260,6 @@ async fn noc_region(app: &SharedState) -> Result<String, ApiError> {
     Ok(out)
 }
 
-fn store_error(error: store::StoreError) -> ApiError {
-    ApiError::unavailable(format!("the store is unavailable: {error}"))
-}
-
 fn to_login() -> Response {
     Redirect::to("/login").into_response()
 }
@@ -384,13 +380,6 @@ fn detail_region(document: &Value) -> String {
     out
 }
 
-fn parse_id(path: Result<Path<String>, PathRejection>) -> Result<IncidentId, ApiError> {
-    let Path(raw) = path.map_err(|e| ApiError::bad_request("invalid_path", e.body_text()))?;
-    raw.parse::<i64>().ok().filter(|id| *id > 0).map(IncidentId).ok_or_else(|| {
-        ApiError::bad_request("invalid_id", format!("{raw:?} is not an incident id"))
-    })
-}
-
 async fn detail_page(
     State(app): State<SharedState>,
     headers: HeaderMap,
@@ -399,7 +388,7 @@ async fn detail_page(
     if !signed_in(&app, &headers) {
         return Ok(to_login());
     }
-    let id = parse_id(path)?;
+    let id = incident_id(path)?;
     let document = crate::http::incident_document(&app.store, id).await?;
     let body = format!(
         r#"<p><a href="/">← all incidents</a></p><div id="detail">{}</div>
@@ -452,7 +441,7 @@ async fn detail_events(
     if !signed_in(&app, &headers) {
         return ApiError::unauthorized().into_response();
     }
-    let id = match parse_id(path) {
+    let id = match incident_id(path) {
         Ok(id) => id,
         Err(error) => return error.into_response(),
     };
@@ -476,19 +465,29 @@ fn ui_actor(app: &SharedState) -> String {
     if app.demo { "user:demo".to_owned() } else { "user:admin".to_owned() }
 }
 
+/// Acknowledge or resolve from a page form, then back to where the form was.
+async fn ui_command(
+    app: &SharedState,
+    headers: &HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    command: fn(IncidentId, String) -> Command,
+) -> Result<Response, ApiError> {
+    if !signed_in(app, headers) {
+        return Ok(to_login());
+    }
+    same_site(headers)?;
+    let id = incident_id(path)?;
+    crate::http::incident_command(app, id, command(id, ui_actor(app))).await?;
+    Ok(back_to(headers, id))
+}
+
 async fn ui_acknowledge(
     State(app): State<SharedState>,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
-    if !signed_in(&app, &headers) {
-        return Ok(to_login());
-    }
-    same_site(&headers)?;
-    let id = parse_id(path)?;
-    let command = Command::Acknowledge { incident: id, actor: ui_actor(&app) };
-    crate::http::incident_command(&app, id, command).await?;
-    Ok(back_to(&headers, id))
+    ui_command(&app, &headers, path, |incident, actor| Command::Acknowledge { incident, actor })
+        .await
 }
 
 async fn ui_resolve(
@@ -496,14 +495,7 @@ async fn ui_resolve(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
-    if !signed_in(&app, &headers) {
-        return Ok(to_login());
-    }
-    same_site(&headers)?;
-    let id = parse_id(path)?;
-    let command = Command::Resolve { incident: id, actor: ui_actor(&app) };
-    crate::http::incident_command(&app, id, command).await?;
-    Ok(back_to(&headers, id))
+    ui_command(&app, &headers, path, |incident, actor| Command::Resolve { incident, actor }).await
 }
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {
@@ -520,7 +512,7 @@ async fn ui_note(
         return Ok(to_login());
     }
     same_site(&headers)?;
-    let id = parse_id(path)?;
+    let id = incident_id(path)?;
     let bytes = read_body(body).await?;
     let text = form_field(&bytes, "text").unwrap_or_default();
     crate::http::note_command(&app, id, ui_actor(&app), text).await?;
