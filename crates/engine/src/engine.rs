@@ -194,13 +194,7 @@ impl Engine {
         if !self.incidents.contains_key(&id) {
             return Err(CommandError::NotOpen(id));
         }
-        let alert_keys: Vec<AlertKey> = self
-            .alerts
-            .iter()
-            .filter(|(_, a)| a.incident_id == id && a.status == AlertStatus::Firing)
-            .map(|(k, _)| k.clone())
-            .collect();
-        for key in alert_keys {
+        for key in self.alert_keys_of(id, |a| a.status == AlertStatus::Firing) {
             if let Some(alert) = self.alerts.get_mut(&key) {
                 alert.status = AlertStatus::Acknowledged;
                 self.dirty_alerts.insert(key);
@@ -221,13 +215,7 @@ impl Engine {
         if !self.incidents.contains_key(&id) {
             return Err(CommandError::NotOpen(id));
         }
-        let alert_keys: Vec<AlertKey> = self
-            .alerts
-            .iter()
-            .filter(|(_, a)| a.incident_id == id)
-            .map(|(k, _)| k.clone())
-            .collect();
-        for key in alert_keys {
+        for key in self.alert_keys_of(id, |_| true) {
             if let Some(mut alert) = self.alerts.remove(&key) {
                 self.dirty_alerts.remove(&key);
                 alert.status = AlertStatus::Resolved;
@@ -240,6 +228,16 @@ impl Engine {
         }
         self.resolve_incident(now, id, actor, "resolved by hand".into(), effects);
         Ok(())
+    }
+
+    /// The keys of an incident's active alerts that pass `keep`. A scan of
+    /// every active alert: fine for operator commands, not for the event path.
+    fn alert_keys_of(&self, id: IncidentId, keep: impl Fn(&Alert) -> bool) -> Vec<AlertKey> {
+        self.alerts
+            .iter()
+            .filter(|(_, a)| a.incident_id == id && keep(a))
+            .map(|(k, _)| k.clone())
+            .collect()
     }
 
     /// Fires the timers that are due: opening notifications after the group wait.

@@ -546,16 +546,32 @@ fn empty_object(body: &Bytes) -> Result<(), ApiError> {
     }
 }
 
+/// `POST /api/v1/incidents/{id}/acknowledge` and `/resolve`: the body is empty
+/// or `{}`; who acts comes from the credentials.
+async fn api_command(
+    app: &AppState,
+    headers: &HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    body: Body,
+    command: fn(IncidentId, String) -> Command,
+) -> Result<Json<Value>, ApiError> {
+    let actor = require_admin(app, headers)?;
+    let id = incident_id(path)?;
+    empty_object(&read_body(body).await?)?;
+    Ok(Json(incident_command(app, id, command(id, actor)).await?))
+}
+
 async fn acknowledge(
     State(app): State<SharedState>,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = require_admin(&app, &headers)?;
-    let id = incident_id(path)?;
-    empty_object(&read_body(body).await?)?;
-    Ok(Json(incident_command(&app, id, Command::Acknowledge { incident: id, actor }).await?))
+    api_command(&app, &headers, path, body, |incident, actor| Command::Acknowledge {
+        incident,
+        actor,
+    })
+    .await
 }
 
 async fn resolve(
@@ -564,10 +580,8 @@ async fn resolve(
     path: Result<Path<String>, PathRejection>,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = require_admin(&app, &headers)?;
-    let id = incident_id(path)?;
-    empty_object(&read_body(body).await?)?;
-    Ok(Json(incident_command(&app, id, Command::Resolve { incident: id, actor }).await?))
+    api_command(&app, &headers, path, body, |incident, actor| Command::Resolve { incident, actor })
+        .await
 }
 
 #[derive(serde::Deserialize)]
