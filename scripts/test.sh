@@ -73,4 +73,7 @@ cargo nextest run --workspace --locked --no-fail-fast
 step "black-box tests on PostgreSQL"
 WATCHFLOOR_TEST_DATABASE=postgres cargo nextest run --locked -p watchfloor --no-fail-fast
 
+step "benchmark smoke run (tiny workloads, no timing asserted)"
+scripts/bench-smoke.sh
+
 step "all suites passed"
