@@ -57,6 +57,7 @@ pub fn render_slack(ctx: &RenderContext<'_>) -> Value {
             format!("{emoji} Acknowledged · {priority} · {tenant} · {title}")
         }
         NotifyReason::Resolved => format!("{emoji} Resolved · {priority} · {tenant} · {title}"),
+        NotifyReason::Flapping => format!("{emoji} Flapping · {priority} · {tenant} · {title}"),
     };
     let header = truncate(&single_line(&header), limit::HEADER_TEXT).into_owned();
 
@@ -136,6 +137,7 @@ fn emoji(reason: NotifyReason, priority: Priority) -> &'static str {
         },
         NotifyReason::Acknowledged => "👀",
         NotifyReason::Resolved => "✅",
+        NotifyReason::Flapping => "🔁",
     }
 }
 
@@ -196,6 +198,7 @@ mod tests {
             resolved_at: None,
             resolved_by: None,
             open_notified: true,
+            triage: Default::default(),
         }
     }
 

@@ -90,6 +90,7 @@ pub(crate) fn event_name(reason: NotifyReason) -> &'static str {
         NotifyReason::Opened => "incident.opened",
         NotifyReason::Acknowledged => "incident.acknowledged",
         NotifyReason::Resolved => "incident.resolved",
+        NotifyReason::Flapping => "incident.flapping",
     }
 }
 
@@ -126,6 +127,7 @@ mod tests {
             resolved_at: Some(Timestamp::from_millisecond(1_800_000_090_250).expect("in range")),
             resolved_by: Some("user:admin".into()),
             open_notified: true,
+            triage: Default::default(),
         }
     }
 

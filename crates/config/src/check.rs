@@ -8,6 +8,8 @@
 
 mod oncall;
 mod priority;
+mod rules;
+mod suppression;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -43,8 +45,11 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "schedules",
     "escalation_policies",
     "priority",
+    "rules",
+    "maintenance",
+    "inhibit",
 ];
-const GROUPING_KEYS: &[&str] = &["group_by", "group_wait", "auto_resolve"];
+const GROUPING_KEYS: &[&str] = &["group_by", "group_wait", "auto_resolve", "flapping"];
 const DELIVERY_KEYS: &[&str] = &["max_attempts", "initial_backoff", "max_backoff", "timeout"];
 const TENANT_KEYS: &[&str] = &["id", "name", "tier", "notify", "escalation_policy"];
 const SERVICE_KEYS: &[&str] = &[
@@ -202,6 +207,11 @@ struct Drafts {
     schedules: Vec<oncall::ScheduleDraft>,
     escalation_policies: Vec<oncall::PolicyDraft>,
     priority: PriorityMatrix,
+    rules: rules::RulesDraft,
+    maintenance_drafts: Vec<suppression::MaintenanceDraft>,
+    inhibit: Vec<domain::suppression::InhibitRule>,
+    /// Where each inhibition rule starts, for duplicate-id messages.
+    inhibit_marks: Vec<Mark>,
 }
 
 impl<'a> Checker<'a> {
@@ -557,6 +567,27 @@ impl<'a> Checker<'a> {
         if let Some(node) = fields.get("priority") {
             self.read_priority(node, &mut drafts.priority);
         }
+        if let Some(node) = fields.get("rules") {
+            drafts.rules = self.read_rules(node);
+        }
+        if let Some(node) = fields.get("maintenance")
+            && let Some(items) = self.list(node, "maintenance", "maintenance windows")
+        {
+            for (position, item) in items.iter().enumerate() {
+                let draft = self.read_maintenance(item, &index("maintenance", position));
+                drafts.maintenance_drafts.push(draft);
+            }
+        }
+        if let Some(node) = fields.get("inhibit")
+            && let Some(items) = self.list(node, "inhibit", "inhibition rules")
+        {
+            for (position, item) in items.iter().enumerate() {
+                if let Some(rule) = self.read_inhibit_rule(item, &index("inhibit", position)) {
+                    drafts.inhibit.push(rule);
+                    drafts.inhibit_marks.push(item.mark);
+                }
+            }
+        }
     }
 
     fn read_grouping(&mut self, node: &Node, grouping: &mut Grouping) {
@@ -577,6 +608,9 @@ impl<'a> Checker<'a> {
             && let Some(auto_resolve) = self.boolean(node, &fields.path("auto_resolve"))
         {
             grouping.auto_resolve = auto_resolve;
+        }
+        if let Some(node) = fields.get("flapping") {
+            self.read_flapping(node, &fields.path("flapping"), &mut grouping.flapping);
         }
     }
 
@@ -957,6 +991,56 @@ impl<'a> Checker<'a> {
                 Some(_) => {}
             }
         }
+        for route in &drafts.rules.routes {
+            let known = services.contains_key(&route.value);
+            self.reference(route, known, "service", &service_ids);
+        }
+        for channel in &drafts.rules.channels {
+            let known = channels.contains_key(&channel.value);
+            self.reference(channel, known, "channel", &channel_ids);
+        }
+        if drafts.rules.complete {
+            self.compile_rules(&drafts.rules.rules);
+        }
+        let mut window_ids: HashMap<&str, usize> = HashMap::new();
+        for window in &drafts.maintenance_drafts {
+            if let Some(id) = &window.id
+                && let Some(line) = window_ids.insert(&id.value, id.mark.line)
+            {
+                let message = format!(
+                    "duplicate maintenance window id `{}` (first defined at line {line})",
+                    id.value
+                );
+                self.error(id.mark, &id.path, message);
+            }
+            if let Some(tenant) = &window.tenant {
+                self.reference(tenant, tenants.contains_key(&tenant.value), "tenant", &tenant_ids);
+            }
+            for service in &window.services {
+                match (service_tenants.get(&service.value), &window.tenant) {
+                    (None, _) => self.reference(service, false, "service", &service_ids),
+                    (Some(Some(owner)), Some(tenant)) if *owner != &tenant.value => {
+                        let message = format!(
+                            "service `{}` belongs to tenant `{owner}`, not `{}`",
+                            service.value, tenant.value
+                        );
+                        self.error(service.mark, &service.path, message);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut inhibit_ids: HashMap<&str, usize> = HashMap::new();
+        for (position, rule) in drafts.inhibit.iter().enumerate() {
+            if let Some(first) = inhibit_ids.insert(&rule.id, position) {
+                let message = format!(
+                    "duplicate inhibition rule id `{}` (first is inhibit[{first}])",
+                    rule.id
+                );
+                let mark = drafts.inhibit_marks.get(position).copied().unwrap_or_default();
+                self.error(mark, &format!("inhibit[{position}].id"), message);
+            }
+        }
     }
 
     /// Reports repeated ids; returns each id with the line of its first definition.
@@ -1150,6 +1234,13 @@ fn assemble(drafts: Drafts) -> Option<Config> {
         schedules,
         escalation_policies,
         priority: drafts.priority,
+        rules: drafts.rules.rules,
+        maintenance: drafts
+            .maintenance_drafts
+            .into_iter()
+            .map(|draft| draft.window)
+            .collect::<Option<Vec<_>>>()?,
+        inhibit: drafts.inhibit,
     })
 }
 

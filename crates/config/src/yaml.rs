@@ -30,6 +30,9 @@ impl Mark {
 pub(crate) struct Node {
     pub kind: Kind,
     pub mark: Mark,
+    /// Where a scalar's text starts: after the quote of a quoted scalar, on
+    /// the first content line of a block scalar (`|`, `>`); else `mark`.
+    pub content: Mark,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -134,6 +137,18 @@ impl Builder {
     }
 }
 
+/// Where the text of a scalar at `mark` begins. The parser already puts a
+/// block scalar's mark on its first content line; a quoted scalar's is on
+/// the quote.
+fn content_mark(style: TScalarStyle, mark: Mark) -> Mark {
+    match style {
+        TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => {
+            Mark { line: mark.line, column: mark.column + 1 }
+        }
+        _ => mark,
+    }
+}
+
 /// Parses a single YAML document. An empty stream or document gives `None`.
 pub(crate) fn parse(source: &str) -> Result<Option<Node>, SyntaxError> {
     let mut parser = Parser::new_from_str(source);
@@ -161,7 +176,9 @@ pub(crate) fn parse(source: &str) -> Result<Option<Node>, SyntaxError> {
             Event::Scalar(value, style, anchor, _tag) => {
                 builder.count(1, mark)?;
                 let plain = style == TScalarStyle::Plain;
-                builder.finish_node(Node { kind: Kind::Scalar { value, plain }, mark }, anchor)?;
+                let content = content_mark(style, mark);
+                let node = Node { kind: Kind::Scalar { value, plain }, mark, content };
+                builder.finish_node(node, anchor)?;
             }
             Event::Alias(anchor) => {
                 let Some(node) = builder
@@ -189,14 +206,14 @@ pub(crate) fn parse(source: &str) -> Result<Option<Node>, SyntaxError> {
             Event::SequenceEnd | Event::MappingEnd => {
                 let (node, anchor) = match builder.stack.pop() {
                     Some(Frame::Sequence { mark, anchor, items }) => {
-                        (Node { kind: Kind::Sequence(items), mark }, anchor)
+                        (Node { kind: Kind::Sequence(items), mark, content: mark }, anchor)
                     }
                     Some(Frame::Mapping { mark, anchor, entries, .. }) => {
                         // A block mapping's start event sits at its first `:`;
                         // the first key is where a reader sees the object begin.
                         let first_key = entries.first().map(|(key, _)| key.mark);
                         let mark = first_key.filter(|key| *key < mark).unwrap_or(mark);
-                        (Node { kind: Kind::Mapping(entries), mark }, anchor)
+                        (Node { kind: Kind::Mapping(entries), mark, content: mark }, anchor)
                     }
                     None => {
                         return Err(SyntaxError {
@@ -237,6 +254,17 @@ mod tests {
         let (tier_key, _) = &mapping(&items[0])[1];
         assert_eq!(tier_key.mark, Mark { line: 4, column: 5 });
         assert_eq!(items[0].mark, Mark { line: 3, column: 5 }, "a mapping starts at its first key");
+    }
+
+    #[test]
+    fn scalars_know_where_their_text_starts() {
+        let root = parse("a: 'x'\nb: |\n\n    first\n    second\nc: plain\n")
+            .expect("valid yaml")
+            .expect("a document");
+        let entries = mapping(&root);
+        assert_eq!(entries[0].1.content, Mark { line: 1, column: 5 });
+        assert_eq!(entries[1].1.content, Mark { line: 4, column: 5 });
+        assert_eq!(entries[2].1.content, entries[2].1.mark);
     }
 
     #[test]

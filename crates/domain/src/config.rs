@@ -90,6 +90,12 @@ pub struct Config {
     pub escalation_policies: Vec<EscalationPolicy>,
     /// How business impact becomes a priority.
     pub priority: PriorityMatrix,
+    /// CEL rules over events (before dedup) and incidents (on every change).
+    pub rules: crate::rules::RuleSet,
+    /// Recurring windows in which a tenant's (or some services') alerts do not page.
+    pub maintenance: Vec<crate::suppression::MaintenanceWindow>,
+    /// Alerts that, while firing, keep others from paging.
+    pub inhibit: Vec<crate::suppression::InhibitRule>,
 }
 
 impl Config {
@@ -230,11 +236,18 @@ pub struct Grouping {
     pub group_wait: Duration,
     /// Resolve an incident when all its alerts have resolved.
     pub auto_resolve: bool,
+    /// When an alert counts as flapping.
+    pub flapping: crate::suppression::Flapping,
 }
 
 impl Default for Grouping {
     fn default() -> Self {
-        Self { group_by: Vec::new(), group_wait: Duration::from_secs(10), auto_resolve: true }
+        Self {
+            group_by: Vec::new(),
+            group_wait: Duration::from_secs(10),
+            auto_resolve: true,
+            flapping: crate::suppression::Flapping::default(),
+        }
     }
 }
 

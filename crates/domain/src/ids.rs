@@ -58,6 +58,20 @@ macro_rules! slug_id {
                 &self.0
             }
         }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        /// Deserializing validates, like [`Self::parse`].
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                Self::parse(&text).map_err(serde::de::Error::custom)
+            }
+        }
     };
 }
 
@@ -163,3 +177,7 @@ mod tests {
         assert!(!format!("{key:?}").contains("secret"));
     }
 }
+number_id!(
+    /// A silence; allocated by the engine in order.
+    SilenceId
+);

@@ -126,6 +126,35 @@ pub struct Incident {
     pub resolved_by: Option<String>,
     /// The opening notification has been queued (after the group wait).
     pub open_notified: bool,
+    /// What triage decided beyond the lifecycle: tags, rule overrides, why
+    /// nobody was paged. Stored with the incident as JSON.
+    pub triage: Triage,
+}
+
+/// An incident's triage state: what rules added and why pages were held.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Triage {
+    /// Tags added by incident rules.
+    #[serde(skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub tags: std::collections::BTreeSet<String>,
+    /// Channels incident rules added, notified with the service's own.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<ChannelId>,
+    /// Rules whose note is already on the timeline (a note is added once).
+    #[serde(skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub noted_by: std::collections::BTreeSet<String>,
+    /// The incident rule that set the priority; the matrix no longer does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority_rule: Option<String>,
+    /// Why the opening page was not sent (silence, maintenance, inhibition,
+    /// flapping); `None` once it was sent or when nothing held it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held: Option<String>,
+    /// The alert flaps: state changes no longer page, and the incident stays
+    /// open while the alert is quiet for less than the flapping window.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub flapping: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -142,10 +171,16 @@ pub enum TimelineKind {
     NotificationSent,
     NotificationFailed,
     NotificationDeadLettered,
+    /// A page was held back: silence, maintenance, inhibition, flapping.
+    Held,
+    /// An event or incident rule matched and changed something.
+    RuleMatched,
+    /// An alert started or stopped flapping.
+    Flapping,
 }
 
 impl TimelineKind {
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 15] = [
         Self::Opened,
         Self::AlertAttached,
         Self::AlertResolved,
@@ -158,6 +193,9 @@ impl TimelineKind {
         Self::NotificationSent,
         Self::NotificationFailed,
         Self::NotificationDeadLettered,
+        Self::Held,
+        Self::RuleMatched,
+        Self::Flapping,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -174,6 +212,9 @@ impl TimelineKind {
             Self::NotificationSent => "notification_sent",
             Self::NotificationFailed => "notification_failed",
             Self::NotificationDeadLettered => "notification_dead_lettered",
+            Self::Held => "held",
+            Self::RuleMatched => "rule_matched",
+            Self::Flapping => "flapping",
         }
     }
 
@@ -199,6 +240,8 @@ pub enum NotifyReason {
     Opened,
     Acknowledged,
     Resolved,
+    /// An alert of the incident started flapping: one page instead of one per change.
+    Flapping,
 }
 
 impl NotifyReason {
@@ -207,11 +250,14 @@ impl NotifyReason {
             Self::Opened => "opened",
             Self::Acknowledged => "acknowledged",
             Self::Resolved => "resolved",
+            Self::Flapping => "flapping",
         }
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        [Self::Opened, Self::Acknowledged, Self::Resolved].into_iter().find(|r| r.as_str() == value)
+        [Self::Opened, Self::Acknowledged, Self::Resolved, Self::Flapping]
+            .into_iter()
+            .find(|r| r.as_str() == value)
     }
 }
 

@@ -5,7 +5,9 @@ pub mod event;
 pub mod ids;
 pub mod incident;
 pub mod oncall;
+pub mod rules;
 pub mod severity;
+pub mod suppression;
 
 pub use config::{
     Channel, ChannelKind, Config, Criticality, DeliverySettings, Environment, Grouping,
@@ -14,11 +16,11 @@ pub use config::{
 pub use event::{Event, EventAction, Labels, Link, SourceKind};
 pub use ids::{
     AlertId, ChannelId, EscalationPolicyId, IdError, IncidentId, IntegrationKey, ScheduleId,
-    ServiceId, TenantId, UserId,
+    ServiceId, SilenceId, TenantId, UserId,
 };
 pub use incident::{
     Alert, AlertStatus, Incident, IncidentStatus, Notification, NotifyReason, Priority,
-    TimelineEntry, TimelineKind,
+    TimelineEntry, TimelineKind, Triage,
 };
 pub use severity::Severity;
 

@@ -1,16 +1,22 @@
 //! Dedup of events into alerts, grouping of alerts into incidents, and the
 //! incident lifecycle triggered → acknowledged → resolved.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 
+use domain::suppression::{Matcher, Silence};
 use domain::{
     Alert, AlertId, AlertStatus, ChannelId, Config, Event, EventAction, Incident, IncidentId,
-    IncidentStatus, Notification, NotifyReason, ServiceId, TenantId, TimelineEntry, TimelineKind,
-    Timestamp,
+    IncidentStatus, Labels, Notification, NotifyReason, ServiceId, SilenceId, TenantId,
+    TimelineEntry, TimelineKind, Timestamp,
 };
+use rules::{CompiledRules, EventContext, IncidentChange, IncidentContext};
 
 use crate::priority::{self, Impact};
+
+/// How long drops by event rules are counted before the incident's timeline
+/// says so in one line ("rule `vpn-noise` dropped 14 events").
+const DROP_SUMMARY_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Something the outside world must do because of an input. Effects are
 /// persisted in the same transaction as the state change that caused them.
@@ -18,6 +24,17 @@ use crate::priority::{self, Impact};
 pub enum Effect {
     Timeline(TimelineEntry),
     Notify(Notification),
+    /// A rule failed to evaluate and was skipped; the edge counts and logs it.
+    RuleFailed {
+        tenant: TenantId,
+        rule: Arc<str>,
+        message: String,
+    },
+    /// An event rule dropped an event; the edge counts it.
+    Dropped {
+        tenant: TenantId,
+        rule: Arc<str>,
+    },
 }
 
 /// What became of one event.
@@ -29,10 +46,31 @@ pub struct EventOutcome {
     pub incident_id: Option<IncidentId>,
 }
 
+impl EventOutcome {
+    const NONE: Self = Self { alert_id: None, incident_id: None };
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CommandError {
     #[error("incident {0} is not open")]
     NotOpen(IncidentId),
+    #[error("no silence {0}")]
+    NoSilence(SilenceId),
+    #[error("silence {0} has already expired")]
+    SilenceExpired(SilenceId),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// A silence as an operator asks for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSilence {
+    pub tenant: TenantId,
+    pub matchers: Vec<Matcher>,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+    pub created_by: String,
+    pub comment: String,
 }
 
 /// Rows that changed since the last [`Engine::take_changes`], in an order that
@@ -42,11 +80,13 @@ pub enum CommandError {
 pub struct Changes {
     pub alerts: Vec<Alert>,
     pub incidents: Vec<Incident>,
+    /// Created or expired silences.
+    pub silences: Vec<Silence>,
 }
 
 impl Changes {
     pub fn is_empty(&self) -> bool {
-        self.alerts.is_empty() && self.incidents.is_empty()
+        self.alerts.is_empty() && self.incidents.is_empty() && self.silences.is_empty()
     }
 }
 
@@ -57,6 +97,17 @@ pub struct Restored {
     pub incidents: Vec<Incident>,
     pub max_alert_id: i64,
     pub max_incident_id: i64,
+    /// Silences that have not ended.
+    pub silences: Vec<Silence>,
+    pub max_silence_id: i64,
+}
+
+/// Recent state changes of one alert, for flapping detection.
+#[derive(Debug, Clone)]
+struct Flap {
+    changes: VecDeque<Timestamp>,
+    flapping: bool,
+    incident: IncidentId,
 }
 
 type AlertKey = (TenantId, String);
@@ -65,13 +116,33 @@ type GroupKey = (TenantId, String);
 /// The correlation engine's state: active alerts and open incidents.
 pub struct Engine {
     config: Arc<Config>,
+    rules: Arc<CompiledRules>,
+    has_event_rules: bool,
     alerts: HashMap<AlertKey, Alert>,
+    /// The dedup keys of each open incident's active alerts.
+    members: HashMap<IncidentId, BTreeSet<String>>,
+    silences: BTreeMap<SilenceId, Silence>,
+    next_silence_id: i64,
+    dirty_silences: Vec<Silence>,
+    /// Open incidents whose opening page is held back, to look at again
+    /// when a silence or window ends or an inhibiting alert resolves.
+    held: BTreeSet<IncidentId>,
+    /// When something that holds pages ends.
+    recheck_at: BTreeSet<Timestamp>,
+    /// Events dropped by rules, per incident they would have joined, not yet on its timeline.
+    drops: BTreeMap<(IncidentId, TenantId, Arc<str>), u64>,
+    drops_due: Option<Timestamp>,
+    flaps: HashMap<AlertKey, Flap>,
+    /// When each flap record is next looked at: forgotten or flapping ended.
+    flap_due: BTreeSet<(Timestamp, AlertKey)>,
     incidents: HashMap<IncidentId, Incident>,
     open_by_group: HashMap<GroupKey, IncidentId>,
     /// Incidents whose opening notification waits for the group wait to end.
     pending_open: BTreeSet<(Timestamp, IncidentId)>,
     next_alert_id: i64,
     next_incident_id: i64,
+    /// Incident rules to run once the alert being handled is in place.
+    pending_rules: Option<(IncidentId, IncidentChange)>,
     dirty_alerts: BTreeSet<AlertKey>,
     dirty_incidents: BTreeSet<IncidentId>,
     retired_alerts: Vec<Alert>,
@@ -87,19 +158,38 @@ impl Engine {
     /// open incidents. Opening notifications that were still waiting are
     /// rescheduled, so a restart neither loses nor repeats them.
     pub fn restore(config: Arc<Config>, restored: Restored) -> Self {
+        let rules = Arc::new(compile_rules(&config));
+        let has_event_rules = rules.event_rule_ids().next().is_some();
         let mut engine = Self {
             config,
+            has_event_rules,
+            rules,
             alerts: HashMap::new(),
+            members: HashMap::new(),
+            silences: BTreeMap::new(),
+            next_silence_id: restored.max_silence_id + 1,
+            dirty_silences: Vec::new(),
+            held: BTreeSet::new(),
+            recheck_at: BTreeSet::new(),
+            drops: BTreeMap::new(),
+            drops_due: None,
+            flaps: HashMap::new(),
+            flap_due: BTreeSet::new(),
             incidents: HashMap::new(),
             open_by_group: HashMap::new(),
             pending_open: BTreeSet::new(),
             next_alert_id: restored.max_alert_id + 1,
             next_incident_id: restored.max_incident_id + 1,
+            pending_rules: None,
             dirty_alerts: BTreeSet::new(),
             dirty_incidents: BTreeSet::new(),
             retired_alerts: Vec::new(),
             retired_incidents: Vec::new(),
         };
+        for silence in restored.silences {
+            engine.recheck_at.insert(silence.end());
+            engine.silences.insert(silence.id, silence);
+        }
         for incident in restored.incidents.into_iter().filter(|i| i.status.is_open()) {
             if !incident.open_notified {
                 let wait = engine.config.grouping_for(&incident.service).group_wait;
@@ -111,6 +201,7 @@ impl Engine {
             engine.incidents.insert(incident.id, incident);
         }
         for alert in restored.alerts.into_iter().filter(|a| a.status != AlertStatus::Resolved) {
+            engine.members.entry(alert.incident_id).or_default().insert(alert.dedup_key.clone());
             engine.alerts.insert((alert.tenant.clone(), alert.dedup_key.clone()), alert);
         }
         engine
@@ -122,7 +213,15 @@ impl Engine {
 
     /// Swaps in a new configuration; open incidents keep their group keys.
     pub fn set_config(&mut self, config: Arc<Config>) {
+        let rules = Arc::new(compile_rules(&config));
+        self.has_event_rules = rules.event_rule_ids().next().is_some();
+        self.rules = rules;
         self.config = config;
+    }
+
+    /// Silences that have not ended, by id.
+    pub fn silences(&self) -> impl Iterator<Item = &Silence> {
+        self.silences.values()
     }
 
     pub fn active_alert_count(&self) -> usize {
@@ -143,7 +242,15 @@ impl Engine {
 
     /// When [`Engine::handle_tick`] next has work to do.
     pub fn next_deadline(&self) -> Option<Timestamp> {
-        self.pending_open.first().map(|(at, _)| *at)
+        [
+            self.pending_open.first().map(|(at, _)| *at),
+            self.recheck_at.first().copied(),
+            self.drops_due,
+            self.flap_due.first().map(|(at, _)| *at),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Takes the rows changed since the last call.
@@ -151,6 +258,7 @@ impl Engine {
         let mut changes = Changes {
             alerts: std::mem::take(&mut self.retired_alerts),
             incidents: std::mem::take(&mut self.retired_incidents),
+            silences: std::mem::take(&mut self.dirty_silences),
         };
         for key in std::mem::take(&mut self.dirty_alerts) {
             if let Some(alert) = self.alerts.get(&key) {
@@ -174,12 +282,92 @@ impl Engine {
         event: &Event,
         effects: &mut Vec<Effect>,
     ) -> EventOutcome {
+        if !self.has_event_rules {
+            return self.handle_ruled_event(now, tenant, service, event, &[], effects);
+        }
+        let mut event = event.clone();
+        let ctx = EventContext { now, config: &self.config, tenant, service };
+        let verdict = self.rules.apply_event(&ctx, &mut event);
+        for error in verdict.errors {
+            effects.push(Effect::RuleFailed {
+                tenant: tenant.clone(),
+                rule: error.rule_id.clone(),
+                message: error.to_string(),
+            });
+        }
+        let service = verdict.route_to.as_ref().unwrap_or(service);
+        if let Some(rule) = verdict.dropped_by {
+            self.count_drop(now, tenant, service, &event, rule, effects);
+            return EventOutcome::NONE;
+        }
+        let matched: Vec<String> = verdict
+            .matched
+            .iter()
+            .filter(|m| !m.effects.is_empty())
+            .map(ToString::to_string)
+            .collect();
+        self.handle_ruled_event(now, tenant, service, &event, &matched, effects)
+    }
+
+    fn handle_ruled_event(
+        &mut self,
+        now: Timestamp,
+        tenant: &TenantId,
+        service: &ServiceId,
+        event: &Event,
+        matched: &[String],
+        effects: &mut Vec<Effect>,
+    ) -> EventOutcome {
         let key = (tenant.clone(), event.dedup_key.clone());
         let actor = format!("event:{}", event.source_kind.as_str());
         match event.effective_action(now) {
-            EventAction::Trigger => self.trigger(now, key, service, event, &actor, effects),
+            EventAction::Trigger => {
+                let is_new = !self.alerts.contains_key(&key);
+                let outcome = self.trigger(now, key, service, event, &actor, effects);
+                if is_new
+                    && !matched.is_empty()
+                    && let (Some(alert), Some(id)) = (outcome.alert_id, outcome.incident_id)
+                    && let Some(incident) = self.incidents.get(&id)
+                {
+                    for line in matched {
+                        effects.push(Effect::Timeline(entry(
+                            incident,
+                            now,
+                            TimelineKind::RuleMatched,
+                            format!("alert {alert}: {line}"),
+                            "engine",
+                        )));
+                    }
+                }
+                outcome
+            }
             EventAction::Acknowledge => self.acknowledge_alert(now, &key, &actor, effects),
             EventAction::Resolve => self.resolve_alert(now, &key, &actor, effects),
+        }
+    }
+
+    /// Counts an event a rule dropped against the incident it would have
+    /// joined, if one is open; the timeline gets one line per rule later.
+    fn count_drop(
+        &mut self,
+        now: Timestamp,
+        tenant: &TenantId,
+        service: &ServiceId,
+        event: &Event,
+        rule: Arc<str>,
+        effects: &mut Vec<Effect>,
+    ) {
+        effects.push(Effect::Dropped { tenant: tenant.clone(), rule: rule.clone() });
+        let by_alert =
+            self.alerts.get(&(tenant.clone(), event.dedup_key.clone())).map(|a| a.incident_id);
+        let incident = by_alert.or_else(|| {
+            let grouping = self.config.grouping_for(service);
+            let key = group_key(service, &grouping.group_by, event);
+            self.open_by_group.get(&(tenant.clone(), key)).copied()
+        });
+        if let Some(id) = incident {
+            *self.drops.entry((id, tenant.clone(), rule)).or_default() += 1;
+            self.drops_due.get_or_insert(add(now, DROP_SUMMARY_INTERVAL));
         }
     }
 
@@ -216,7 +404,7 @@ impl Engine {
             return Err(CommandError::NotOpen(id));
         }
         for key in self.alert_keys_of(id, |_| true) {
-            if let Some(mut alert) = self.alerts.remove(&key) {
+            if let Some(mut alert) = self.remove_alert(&key) {
                 self.dirty_alerts.remove(&key);
                 alert.status = AlertStatus::Resolved;
                 alert.resolved_at = Some(now);
@@ -230,13 +418,14 @@ impl Engine {
         Ok(())
     }
 
-    /// The keys of an incident's active alerts that pass `keep`. A scan of
-    /// every active alert: fine for operator commands, not for the event path.
+    /// The keys of an incident's active alerts that pass `keep`.
     fn alert_keys_of(&self, id: IncidentId, keep: impl Fn(&Alert) -> bool) -> Vec<AlertKey> {
-        self.alerts
+        let Some(incident) = self.incidents.get(&id) else { return Vec::new() };
+        let Some(members) = self.members.get(&id) else { return Vec::new() };
+        members
             .iter()
-            .filter(|(_, a)| a.incident_id == id && keep(a))
-            .map(|(k, _)| k.clone())
+            .map(|dedup_key| (incident.tenant.clone(), dedup_key.clone()))
+            .filter(|key| self.alerts.get(key).is_some_and(&keep))
             .collect()
     }
 
@@ -247,14 +436,371 @@ impl Engine {
                 break;
             }
             self.pending_open.pop_first();
-            let Some(incident) = self.incidents.get_mut(&id) else { continue };
-            if incident.open_notified {
+            self.page_opened(now, id, effects);
+        }
+        let mut recheck = false;
+        while self.recheck_at.first().is_some_and(|at| *at <= now) {
+            self.recheck_at.pop_first();
+            recheck = true;
+        }
+        self.silences.retain(|_, silence| silence.end() > now);
+        if recheck {
+            self.recheck_held(now, effects);
+        }
+        if self.drops_due.is_some_and(|at| at <= now) {
+            self.drops_due = None;
+            self.summarise_drops(now, effects);
+        }
+        while let Some((at, key)) = self.flap_due.first().cloned() {
+            if at > now {
+                break;
+            }
+            self.flap_due.pop_first();
+            self.flap_quiet(now, key, effects);
+        }
+    }
+
+    /// The group wait of an incident is over: page, unless something holds the page back.
+    fn page_opened(&mut self, now: Timestamp, id: IncidentId, effects: &mut Vec<Effect>) {
+        let Some(incident) = self.incidents.get(&id) else { return };
+        if incident.open_notified {
+            return;
+        }
+        if let Some(reason) = self.hold_reason(now, id) {
+            self.hold(now, id, reason, effects);
+            return;
+        }
+        self.held.remove(&id);
+        let Some(incident) = self.incidents.get_mut(&id) else { return };
+        incident.open_notified = true;
+        let released = incident.triage.held.take();
+        self.dirty_incidents.insert(id);
+        if let Some(reason) = released {
+            effects.push(Effect::Timeline(entry(
+                incident,
+                now,
+                TimelineKind::Held,
+                format!("page released: no longer held ({reason})"),
+                "engine",
+            )));
+        }
+        self.notify_incident(now, id, NotifyReason::Opened, effects);
+    }
+
+    fn hold(&mut self, now: Timestamp, id: IncidentId, reason: String, effects: &mut Vec<Effect>) {
+        self.held.insert(id);
+        let Some(incident) = self.incidents.get_mut(&id) else { return };
+        if incident.triage.held.as_deref() == Some(reason.as_str()) {
+            return;
+        }
+        effects.push(Effect::Timeline(entry(
+            incident,
+            now,
+            TimelineKind::Held,
+            format!("not paged: {reason}"),
+            "engine",
+        )));
+        incident.triage.held = Some(reason);
+        self.dirty_incidents.insert(id);
+    }
+
+    /// Held incidents whose reason may have gone: page those now free.
+    fn recheck_held(&mut self, now: Timestamp, effects: &mut Vec<Effect>) {
+        let held: Vec<IncidentId> = self.held.iter().copied().collect();
+        for id in held {
+            let waiting = self.pending_open.iter().any(|(_, pending)| *pending == id);
+            match self.incidents.get(&id) {
+                Some(incident) if !incident.open_notified && !waiting => {
+                    self.page_opened(now, id, effects);
+                }
+                Some(incident) if !incident.open_notified => {}
+                _ => {
+                    self.held.remove(&id);
+                }
+            }
+        }
+    }
+
+    /// Why an incident should not page now: every active alert of it is held
+    /// back. `None` when any alert may page (or it has none).
+    fn hold_reason(&self, now: Timestamp, id: IncidentId) -> Option<String> {
+        let incident = self.incidents.get(&id)?;
+        let members = self.members.get(&id)?;
+        let mut reasons = Vec::new();
+        for dedup_key in members {
+            let key = (incident.tenant.clone(), dedup_key.clone());
+            let alert = self.alerts.get(&key)?;
+            reasons.push(self.alert_hold_reason(now, &key, alert)?);
+        }
+        let first = reasons.first()?.clone();
+        Some(match reasons.len() {
+            1 => first,
+            n => format!("{first} (and {} more alerts held)", n - 1),
+        })
+    }
+
+    fn alert_hold_reason(&self, now: Timestamp, key: &AlertKey, alert: &Alert) -> Option<String> {
+        let severity = alert.severity.as_str();
+        for silence in self.silences.values() {
+            if silence.tenant == alert.tenant
+                && silence.is_active(now)
+                && domain::suppression::all_match(
+                    &silence.matchers,
+                    &alert.labels,
+                    &alert.service,
+                    severity,
+                )
+            {
+                return Some(format!(
+                    "silenced by silence {} of {} until {} ({})",
+                    silence.id,
+                    silence.created_by,
+                    silence.end(),
+                    silence.comment
+                ));
+            }
+        }
+        for window in &self.config.maintenance {
+            if window.covers(&alert.tenant, &alert.service)
+                && let Some((_, closes)) =
+                    crate::oncall::window_at(&window.time_zone, &window.windows, now)
+            {
+                return Some(format!("in maintenance window `{}` until {closes}", window.id));
+            }
+        }
+        if let Some(reason) = self.inhibited_by(key, alert) {
+            return Some(reason);
+        }
+        if self.flaps.get(key).is_some_and(|flap| flap.flapping) {
+            return Some(format!("alert {} is flapping", alert.id));
+        }
+        None
+    }
+
+    /// An unresolved alert of the same tenant that inhibits this one.
+    fn inhibited_by(&self, key: &AlertKey, alert: &Alert) -> Option<String> {
+        let severity = alert.severity.as_str();
+        let all_match = domain::suppression::all_match;
+        for rule in &self.config.inhibit {
+            if !all_match(&rule.target, &alert.labels, &alert.service, severity) {
                 continue;
             }
-            incident.open_notified = true;
-            self.dirty_incidents.insert(id);
-            self.notify_incident(now, id, NotifyReason::Opened, effects);
+            let source = self.alerts.iter().find(|(other_key, other)| {
+                *other_key != key
+                    && other.tenant == alert.tenant
+                    && all_match(
+                        &rule.source,
+                        &other.labels,
+                        &other.service,
+                        other.severity.as_str(),
+                    )
+                    && rule
+                        .equal
+                        .iter()
+                        .all(|name| other.labels.get(name) == alert.labels.get(name))
+            });
+            if let Some((_, source)) = source {
+                return Some(format!(
+                    "inhibited by alert {} ({}) under rule `{}`",
+                    source.id, source.summary, rule.id
+                ));
+            }
         }
+        None
+    }
+
+    /// One timeline line per rule and incident for the drops counted so far.
+    fn summarise_drops(&mut self, now: Timestamp, effects: &mut Vec<Effect>) {
+        for ((id, tenant, rule), count) in std::mem::take(&mut self.drops) {
+            let events = if count == 1 { "1 event".to_owned() } else { format!("{count} events") };
+            effects.push(Effect::Timeline(TimelineEntry {
+                incident_id: id,
+                tenant,
+                at: now,
+                kind: TimelineKind::RuleMatched,
+                message: format!("rule `{rule}` dropped {events}"),
+                actor: "engine".to_owned(),
+            }));
+        }
+    }
+
+    /// An alert fired or resolved: note it, and start flapping when it changes too often.
+    fn note_state_change(
+        &mut self,
+        now: Timestamp,
+        key: &AlertKey,
+        incident_id: IncidentId,
+        first_seen: Option<Timestamp>,
+        effects: &mut Vec<Effect>,
+    ) {
+        let Some(service) = self.incidents.get(&incident_id).map(|i| i.service.clone()) else {
+            return;
+        };
+        let settings = self.config.grouping_for(&service).flapping;
+        let window =
+            jiff::SignedDuration::try_from(settings.window).unwrap_or(jiff::SignedDuration::MAX);
+        let since = now.checked_sub(window).unwrap_or(Timestamp::MIN);
+        let flap = self.flaps.entry(key.clone()).or_insert_with(|| Flap {
+            changes: first_seen.into_iter().collect(),
+            flapping: false,
+            incident: incident_id,
+        });
+        flap.incident = incident_id;
+        flap.changes.push_back(now);
+        while flap.changes.front().is_some_and(|at| *at < since) {
+            flap.changes.pop_front();
+        }
+        let count = flap.changes.len();
+        let starts = !flap.flapping && count > settings.changes as usize;
+        self.flap_due.insert((add(now, settings.window), key.clone()));
+        if !starts {
+            return;
+        }
+        // Anything else holding the incident back holds this page too.
+        let held_otherwise = self.hold_reason(now, incident_id).is_some();
+        if let Some(flap) = self.flaps.get_mut(key) {
+            flap.flapping = true;
+        }
+        let Some(incident) = self.incidents.get_mut(&incident_id) else { return };
+        incident.triage.flapping = true;
+        let just_opened = !incident.open_notified;
+        if just_opened && !held_otherwise {
+            // The flapping page stands in for the opening one.
+            incident.open_notified = true;
+        }
+        self.dirty_incidents.insert(incident_id);
+        effects.push(Effect::Timeline(entry(
+            incident,
+            now,
+            TimelineKind::Flapping,
+            format!(
+                "alert {} is flapping: {count} state changes within {}; its changes no longer \
+                 page, and the incident stays open until it has been quiet that long",
+                key.1,
+                humanize(settings.window)
+            ),
+            "engine",
+        )));
+        if !held_otherwise {
+            self.pending_open.retain(|(_, pending)| *pending != incident_id);
+            self.notify_incident(now, incident_id, NotifyReason::Flapping, effects);
+        }
+    }
+
+    /// A flap record's quiet time is up: forget it, or end the flapping.
+    fn flap_quiet(&mut self, now: Timestamp, key: AlertKey, effects: &mut Vec<Effect>) {
+        let Some(flap) = self.flaps.get(&key) else { return };
+        let Some(service) = self.incidents.get(&flap.incident).map(|i| i.service.clone()) else {
+            self.flaps.remove(&key);
+            return;
+        };
+        let grouping = self.config.grouping_for(&service);
+        let last = flap.changes.back().copied().unwrap_or(Timestamp::MIN);
+        if add(last, grouping.flapping.window) > now {
+            return; // a later deadline is queued
+        }
+        let Some(flap) = self.flaps.remove(&key) else { return };
+        if !flap.flapping {
+            return;
+        }
+        let id = flap.incident;
+        let Some(incident) = self.incidents.get_mut(&id) else { return };
+        incident.triage.flapping = self.flaps.values().any(|f| f.flapping && f.incident == id);
+        self.dirty_incidents.insert(id);
+        effects.push(Effect::Timeline(entry(
+            incident,
+            now,
+            TimelineKind::Flapping,
+            format!("alert {} stopped flapping", key.1),
+            "engine",
+        )));
+        let done = incident.active_alert_count == 0 && !incident.triage.flapping;
+        if done && grouping.auto_resolve {
+            let cause = "all alerts resolved and quiet after flapping".to_owned();
+            self.resolve_incident(now, id, "engine", cause, effects);
+        }
+    }
+
+    /// Removes an active alert and its membership of its incident.
+    fn remove_alert(&mut self, key: &AlertKey) -> Option<Alert> {
+        let alert = self.alerts.remove(key)?;
+        self.dirty_alerts.remove(key);
+        if let Some(members) = self.members.get_mut(&alert.incident_id) {
+            members.remove(&key.1);
+            if members.is_empty() {
+                self.members.remove(&alert.incident_id);
+            }
+        }
+        Some(alert)
+    }
+
+    // ----- silences --------------------------------------------------------
+
+    /// Creates a silence. It holds back pages of incidents that open while
+    /// it is active; incidents already paged are not affected.
+    pub fn add_silence(
+        &mut self,
+        now: Timestamp,
+        new: NewSilence,
+    ) -> Result<Silence, CommandError> {
+        if new.matchers.is_empty() {
+            return Err(CommandError::Invalid(
+                "a silence needs at least one matcher, or it would silence the whole tenant".into(),
+            ));
+        }
+        if new.ends_at <= new.starts_at {
+            return Err(CommandError::Invalid(format!(
+                "a silence must end after it starts ({} is not after {})",
+                new.ends_at, new.starts_at
+            )));
+        }
+        if new.ends_at <= now {
+            return Err(CommandError::Invalid(format!(
+                "a silence ending at {} would already be over",
+                new.ends_at
+            )));
+        }
+        if self.config.tenant(&new.tenant).is_none() {
+            return Err(CommandError::Invalid(format!("unknown tenant `{}`", new.tenant)));
+        }
+        let silence = Silence {
+            id: SilenceId(self.next_silence_id),
+            tenant: new.tenant,
+            matchers: new.matchers,
+            starts_at: new.starts_at,
+            ends_at: new.ends_at,
+            created_by: new.created_by,
+            comment: new.comment,
+            created_at: now,
+            expired_at: None,
+            expired_by: None,
+        };
+        self.next_silence_id += 1;
+        self.recheck_at.insert(silence.end());
+        self.silences.insert(silence.id, silence.clone());
+        self.dirty_silences.push(silence.clone());
+        Ok(silence)
+    }
+
+    /// Ends a silence now; incidents it held back are paged.
+    pub fn expire_silence(
+        &mut self,
+        now: Timestamp,
+        id: SilenceId,
+        actor: &str,
+        effects: &mut Vec<Effect>,
+    ) -> Result<Silence, CommandError> {
+        let silence = self.silences.get_mut(&id).ok_or(CommandError::NoSilence(id))?;
+        if silence.end() <= now {
+            return Err(CommandError::SilenceExpired(id));
+        }
+        silence.expired_at = Some(now);
+        silence.expired_by = Some(actor.to_owned());
+        let silence = silence.clone();
+        self.silences.remove(&id);
+        self.dirty_silences.push(silence.clone());
+        self.recheck_held(now, effects);
+        Ok(silence)
     }
 
     fn trigger(
@@ -308,9 +854,16 @@ impl Engine {
                         format!("alert {alert_id} attached: {}", event.summary),
                         actor,
                     )));
-                    if event.severity < incident.severity {
+                    let raised = event.severity < incident.severity;
+                    if raised {
                         self.raise_severity(now, id, event, actor, effects);
                     }
+                    let change = if raised {
+                        IncidentChange::SeverityRaised
+                    } else {
+                        IncidentChange::AlertAttached
+                    };
+                    self.pending_rules = Some((id, change));
                 }
                 id
             }
@@ -333,8 +886,30 @@ impl Engine {
             resolved_at: None,
             event_count: 1,
         };
+        let first_seen = (!self.flaps.contains_key(&key)).then_some(now);
+        self.members.entry(incident_id).or_default().insert(key.1.clone());
         self.alerts.insert(key.clone(), alert);
-        self.dirty_alerts.insert(key);
+        self.dirty_alerts.insert(key.clone());
+        if self.flaps.contains_key(&key) {
+            self.note_state_change(now, &key, incident_id, first_seen, effects);
+        }
+        if let Some((id, change)) = self.pending_rules.take() {
+            self.run_incident_rules(now, id, change, Some(&event.labels), effects);
+        }
+        // Pages due now: a zero group wait.
+        while let Some(&(at, id)) = self.pending_open.first() {
+            if at > now {
+                break;
+            }
+            self.pending_open.pop_first();
+            self.page_opened(now, id, effects);
+        }
+        // A held incident pages as soon as an alert joins that nothing holds back.
+        if self.held.contains(&incident_id)
+            && !self.pending_open.iter().any(|(_, pending)| *pending == incident_id)
+        {
+            self.page_opened(now, incident_id, effects);
+        }
         EventOutcome { alert_id: Some(alert_id), incident_id: Some(incident_id) }
     }
 
@@ -372,6 +947,7 @@ impl Engine {
             resolved_at: None,
             resolved_by: None,
             open_notified: false,
+            triage: domain::Triage::default(),
         };
         effects.push(Effect::Timeline(entry(
             &incident,
@@ -385,9 +961,9 @@ impl Engine {
         self.incidents.insert(id, incident);
         self.dirty_incidents.insert(id);
         self.pending_open.insert((add(now, wait), id));
-        if wait.is_zero() {
-            self.handle_tick(now, effects);
-        }
+        // Rules see the incident before its first page, so a priority or
+        // channel they set is in it. They run once the alert is in place.
+        self.pending_rules = Some((id, IncidentChange::Opened));
         id
     }
 
@@ -445,9 +1021,11 @@ impl Engine {
             message,
             actor,
         )));
+        self.held.remove(&id);
         if notified {
             self.notify_incident(now, id, NotifyReason::Acknowledged, effects);
         }
+        self.run_incident_rules(now, id, IncidentChange::Acknowledged, None, effects);
     }
 
     fn resolve_alert(
@@ -457,15 +1035,14 @@ impl Engine {
         actor: &str,
         effects: &mut Vec<Effect>,
     ) -> EventOutcome {
-        let Some(mut alert) = self.alerts.remove(key) else {
-            return EventOutcome { alert_id: None, incident_id: None };
+        let Some(mut alert) = self.remove_alert(key) else {
+            return EventOutcome::NONE;
         };
-        self.dirty_alerts.remove(key);
         alert.status = AlertStatus::Resolved;
         alert.resolved_at = Some(now);
         alert.last_seen = now;
         alert.event_count += 1;
-        let (alert_id, incident_id) = (alert.id, alert.incident_id);
+        let (alert_id, incident_id, first_seen) = (alert.id, alert.incident_id, alert.first_seen);
         let summary = alert.summary.clone();
         self.retired_alerts.push(alert);
 
@@ -483,10 +1060,31 @@ impl Engine {
             format!("alert {alert_id} resolved: {summary}"),
             actor,
         )));
+        let first_seen = (!self.flaps.contains_key(key)).then_some(first_seen);
+        self.note_state_change(now, key, incident_id, first_seen, effects);
+        let Some(incident) = self.incidents.get(&incident_id) else {
+            return EventOutcome { alert_id: Some(alert_id), incident_id: Some(incident_id) };
+        };
         let all_resolved = incident.active_alert_count == 0;
         let auto_resolve = self.config.grouping_for(&incident.service).auto_resolve;
         if all_resolved && auto_resolve {
-            self.resolve_incident(now, incident_id, actor, "all alerts resolved".into(), effects);
+            if incident.triage.flapping {
+                let waits = "all alerts resolved; the incident stays open until the flapping stops";
+                effects.push(Effect::Timeline(entry(
+                    incident,
+                    now,
+                    TimelineKind::Flapping,
+                    waits.to_owned(),
+                    "engine",
+                )));
+            } else {
+                let cause = "all alerts resolved".to_owned();
+                self.resolve_incident(now, incident_id, actor, cause, effects);
+            }
+        }
+        // The alert may have been what inhibited others.
+        if !self.held.is_empty() && !self.config.inhibit.is_empty() {
+            self.recheck_held(now, effects);
         }
         EventOutcome { alert_id: Some(alert_id), incident_id: Some(incident_id) }
     }
@@ -501,17 +1099,24 @@ impl Engine {
     ) {
         let Some(mut incident) = self.incidents.remove(&id) else { return };
         self.dirty_incidents.remove(&id);
+        self.held.remove(&id);
+        self.members.remove(&id);
         self.open_by_group.remove(&(incident.tenant.clone(), incident.group_key.clone()));
         incident.status = IncidentStatus::Resolved;
         incident.resolved_at = Some(now);
         incident.resolved_by = Some(actor.to_owned());
         incident.updated_at = now;
         let notified = incident.open_notified;
-        let message = if notified {
-            format!("resolved by {actor}: {cause}")
-        } else {
-            incident.open_notified = true;
-            format!("resolved by {actor} before the group wait ended ({cause}): no page sent")
+        let message = match (notified, incident.triage.held.take()) {
+            (true, _) => format!("resolved by {actor}: {cause}"),
+            (false, Some(held)) => {
+                incident.open_notified = true;
+                format!("resolved by {actor} while its page was held ({held}): no page sent")
+            }
+            (false, None) => {
+                incident.open_notified = true;
+                format!("resolved by {actor} before the group wait ended ({cause}): no page sent")
+            }
         };
         effects.push(Effect::Timeline(entry(
             &incident,
@@ -524,6 +1129,7 @@ impl Engine {
         if notified {
             self.notify_incident(now, id, NotifyReason::Resolved, effects);
         }
+        self.run_incident_rules(now, id, IncidentChange::Resolved, None, effects);
     }
 
     /// A more severe alert joined: the incident takes its severity and title,
@@ -547,7 +1153,7 @@ impl Engine {
         incident.severity = severity;
         incident.title.clone_from(&event.summary);
         self.dirty_incidents.insert(id);
-        if priority != incident.priority {
+        if priority != incident.priority && incident.triage.priority_rule.is_none() {
             let message = format!("priority {} → {priority}: {reason}", incident.priority);
             incident.priority = priority;
             incident.priority_reason = reason;
@@ -594,8 +1200,13 @@ impl Engine {
             .get(&id)
             .or_else(|| self.retired_incidents.iter().rev().find(|i| i.id == id));
         let Some(incident) = incident else { return };
-        let channels: Vec<ChannelId> =
+        let mut channels: Vec<ChannelId> =
             self.config.channels_for(&incident.tenant, &incident.service);
+        for channel in &incident.triage.channels {
+            if !channels.contains(channel) {
+                channels.push(channel.clone());
+            }
+        }
         for channel in channels {
             effects.push(Effect::Notify(Notification {
                 tenant: incident.tenant.clone(),
@@ -612,6 +1223,138 @@ impl Engine {
                 "engine",
             )));
         }
+    }
+}
+
+impl Engine {
+    /// Runs the incident rules on a change and applies what they ask for.
+    fn run_incident_rules(
+        &mut self,
+        now: Timestamp,
+        id: IncidentId,
+        change: IncidentChange,
+        labels: Option<&Labels>,
+        effects: &mut Vec<Effect>,
+    ) {
+        if self.rules.incident_rule_ids().next().is_none() {
+            return;
+        }
+        let open = self.incidents.contains_key(&id);
+        let incident = match self.incidents.get(&id) {
+            Some(incident) => incident,
+            None => match self.retired_incidents.iter().rev().find(|i| i.id == id) {
+                Some(incident) => incident,
+                None => return,
+            },
+        };
+        let ctx = IncidentContext { now, config: &self.config, incident, change, labels };
+        let verdict = self.rules.apply_incident(&ctx);
+        let tenant = incident.tenant.clone();
+        for error in &verdict.errors {
+            effects.push(Effect::RuleFailed {
+                tenant: tenant.clone(),
+                rule: error.rule_id.clone(),
+                message: error.to_string(),
+            });
+        }
+        if verdict.matched.is_empty() {
+            return;
+        }
+        let priority = verdict.priority();
+        let channels: Vec<ChannelId> = verdict.channels().into_iter().cloned().collect();
+        let notes: Vec<(String, String)> =
+            verdict.notes().map(|(rule, note)| (rule.to_owned(), note.to_owned())).collect();
+        let tags: Vec<String> = verdict.tags().into_iter().map(str::to_owned).collect();
+        let priority_rule = verdict.effects.iter().rev().find_map(|effect| match &effect.action {
+            rules::IncidentAction::SetPriority { .. } => Some(effect.rule_id.to_string()),
+            _ => None,
+        });
+
+        let incident = if open {
+            self.incidents.get_mut(&id)
+        } else {
+            self.retired_incidents.iter_mut().rev().find(|i| i.id == id)
+        };
+        let Some(incident) = incident else { return };
+        let mut lines = Vec::new();
+        if let Some((priority, reason)) = priority
+            && (priority != incident.priority || reason != incident.priority_reason)
+        {
+            lines.push((
+                TimelineKind::PriorityChanged,
+                format!("priority {} → {priority}: {reason}", incident.priority),
+            ));
+            incident.priority = priority;
+            incident.priority_reason = reason;
+            incident.triage.priority_rule = priority_rule;
+        }
+        let mut added = Vec::new();
+        for channel in channels {
+            if !incident.triage.channels.contains(&channel) {
+                incident.triage.channels.push(channel.clone());
+                added.push(channel);
+            }
+        }
+        for tag in tags {
+            if incident.triage.tags.insert(tag.clone()) {
+                lines.push((TimelineKind::RuleMatched, format!("tagged {tag}")));
+            }
+        }
+        for (rule, note) in notes {
+            if incident.triage.noted_by.insert(rule.clone()) {
+                lines.push((TimelineKind::Note, format!("rule `{rule}`: {note}")));
+            }
+        }
+        for channel in &added {
+            lines.push((TimelineKind::RuleMatched, format!("channel {channel} added by a rule")));
+        }
+        let paged = incident.open_notified && incident.triage.held.is_none();
+        for (kind, message) in lines {
+            effects.push(Effect::Timeline(entry(incident, now, kind, message, "engine")));
+        }
+        if open {
+            self.dirty_incidents.insert(id);
+        }
+        // Channels added after the opening page get it now.
+        if paged && open && !added.is_empty() {
+            let Some(incident) = self.incidents.get(&id) else { return };
+            for channel in added {
+                effects.push(Effect::Notify(Notification {
+                    tenant: incident.tenant.clone(),
+                    incident_id: id,
+                    channel: channel.clone(),
+                    reason: NotifyReason::Opened,
+                    at: now,
+                }));
+                effects.push(Effect::Timeline(entry(
+                    incident,
+                    now,
+                    TimelineKind::NotificationQueued,
+                    format!("opened notification queued for channel {channel}"),
+                    "engine",
+                )));
+            }
+        }
+    }
+}
+
+/// The config's rules, compiled. The config crate compiled them already when
+/// it accepted the file, so this cannot fail for a config it produced; a
+/// config built otherwise with bad rules runs without rules.
+fn compile_rules(config: &Config) -> CompiledRules {
+    rules::compile(&config.rules.events, &config.rules.incidents)
+        .unwrap_or_else(|_| CompiledRules::empty())
+}
+
+/// `30m`, `2h`, `90s`: a duration as the config writes it.
+fn humanize(duration: std::time::Duration) -> String {
+    let seconds = duration.as_secs();
+    if seconds > 0 && seconds.is_multiple_of(3600) {
+        format!("{}h", seconds / 3600)
+    } else if seconds > 0 && seconds.is_multiple_of(60) {
+        format!("{}m", seconds / 60)
+    } else {
+        format!("{seconds}s")
     }
 }
 

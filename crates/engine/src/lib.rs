@@ -10,4 +10,4 @@ mod engine;
 pub mod oncall;
 pub mod priority;
 
-pub use engine::{Changes, CommandError, Effect, Engine, EventOutcome, Restored};
+pub use engine::{Changes, CommandError, Effect, Engine, EventOutcome, NewSilence, Restored};

@@ -224,6 +224,21 @@ pub fn next_escalation_at(
     opened_at.checked_add(next).ok()
 }
 
+/// The window of `restrictions` (local times of `time_zone`) that `at` is
+/// in, as `(opens, closes)`; `None` when `at` is outside all of them or the
+/// zone is unknown. Used for maintenance windows and business hours.
+pub fn window_at(
+    time_zone_name: &str,
+    restrictions: &[Restriction],
+    at: Timestamp,
+) -> Option<(Timestamp, Timestamp)> {
+    let tz = time_zone(time_zone_name).ok()?;
+    let until = at.checked_add(SignedDuration::from_nanos(1)).ok()?;
+    windows(&tz, restrictions, at, until)
+        .into_iter()
+        .find(|(opens, closes)| *opens <= at && at < *closes)
+}
+
 fn time_zone(name: &str) -> Result<TimeZone, ScheduleError> {
     domain::oncall::time_zone(name)
         .ok_or_else(|| ScheduleError::UnknownTimeZone { time_zone: name.to_owned() })

@@ -54,6 +54,9 @@ fn config() -> Config {
         schedules: Vec::new(),
         escalation_policies: Vec::new(),
         priority: PriorityMatrix::default(),
+        rules: Default::default(),
+        maintenance: Vec::new(),
+        inhibit: Vec::new(),
     }
 }
 
@@ -247,6 +250,7 @@ fn main() {
         resolved_at: None,
         resolved_by: None,
         open_notified: false,
+        triage: Default::default(),
     };
     let ictx = IncidentContext {
         now,

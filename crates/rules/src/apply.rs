@@ -11,8 +11,8 @@ use domain::{
 };
 
 use crate::compile::{CompiledEventAction, CompiledEventRule, CompiledLabelValue, CompiledRules};
-use crate::spec::IncidentAction;
 use crate::vars::{EventVars, IncidentChange, IncidentVars, Scope};
+use domain::rules::IncidentAction;
 
 /// Where an event is being processed.
 #[derive(Debug, Clone, Copy)]

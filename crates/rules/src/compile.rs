@@ -10,11 +10,11 @@ use domain::{ServiceId, Severity};
 
 use crate::check;
 use crate::functions::{self, Patterns};
-use crate::spec::{
+use crate::vars::{EVENT_SCHEMA, FieldSet, INCIDENT_SCHEMA, Schema};
+use domain::rules::{
     CelSource, EventAction, EventRuleSpec, IncidentAction, IncidentRuleSpec, LabelValue, Position,
     RuleSpec,
 };
-use crate::vars::{EVENT_SCHEMA, FieldSet, INCIDENT_SCHEMA, Schema};
 
 /// Rule ids are at most this long (they end up in metrics labels).
 pub const MAX_RULE_ID_LEN: usize = 64;

@@ -133,7 +133,6 @@ mod check;
 mod compile;
 mod functions;
 mod map;
-mod spec;
 mod vars;
 
 pub use apply::{
@@ -143,7 +142,7 @@ pub use apply::{
 pub use compile::{
     CompiledRules, Diagnostic, MAX_EXPRESSION_LEN, MAX_RULE_ID_LEN, RuleKind, compile,
 };
-pub use spec::{
+pub use domain::rules::{
     CelSource, EventAction, EventRuleSpec, IncidentAction, IncidentRuleSpec, LabelValue, Position,
     RuleSpec,
 };

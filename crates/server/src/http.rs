@@ -58,6 +58,8 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/v1/stats", get(stats))
         .route("/api/v1/events/export", get(export_events))
         .route("/api/v1/oncall", get(crate::oncall::on_call_now))
+        .route("/api/v1/silences", get(crate::silences::list).post(crate::silences::create))
+        .route("/api/v1/silences/{id}", get(crate::silences::show).delete(crate::silences::expire))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -174,6 +176,7 @@ fn write_error(error: WriteError) -> ApiError {
         WriteError::Command(engine::CommandError::NotOpen(id)) => {
             ApiError::conflict(format!("incident {id} is already resolved"))
         }
+        WriteError::Command(other) => ApiError::conflict(other.to_string()),
         WriteError::Store(message) => {
             ApiError::unavailable(format!("the event store is unavailable: {message}"))
         }
@@ -375,8 +378,14 @@ pub fn incident_json(incident: &domain::Incident) -> Value {
         "resolved_by": incident.resolved_by,
         "seconds_to_acknowledge": mtta,
         "seconds_to_resolve": mttr,
+        "tags": incident.triage.tags,
+        "held": incident.triage.held,
+        "flapping": incident.triage.flapping,
+        "priority_rule": incident.triage.priority_rule,
     })
 }
+
+pub use crate::silences::silence_json;
 
 fn alert_json(alert: &Alert) -> Value {
     json!({

@@ -51,6 +51,8 @@ const HELP: &[(&str, &str, &str)] = &[
         "Notifications given up on, by channel kind.",
     ),
     ("watchfloor_commits_total", "counter", "Store transactions committed by the engine loop."),
+    ("watchfloor_rule_errors_total", "counter", "Rules skipped because they failed to evaluate."),
+    ("watchfloor_rule_drops_total", "counter", "Events dropped by event rules."),
     ("watchfloor_commit_failures_total", "counter", "Store transactions that failed."),
     (
         "watchfloor_ingest_latency_seconds",

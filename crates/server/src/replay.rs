@@ -111,6 +111,13 @@ fn effect_line(effect: &Effect) -> Option<Value> {
             "kind": t.kind.as_str(),
             "message": t.message,
         })),
+        Effect::RuleFailed { tenant, rule, message } => Some(json!({
+            "type": "rule_error",
+            "tenant": tenant.as_str(),
+            "rule": &**rule,
+            "message": message,
+        })),
+        Effect::Dropped { .. } => None,
     }
 }
 

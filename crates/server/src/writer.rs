@@ -33,7 +33,7 @@ pub enum Job {
     },
     Command {
         command: Command,
-        reply: oneshot::Sender<Result<(), WriteError>>,
+        reply: oneshot::Sender<Result<CommandReceipt, WriteError>>,
     },
 }
 
@@ -42,6 +42,14 @@ pub enum Command {
     Acknowledge { incident: IncidentId, actor: String },
     Resolve { incident: IncidentId, actor: String },
     Note { incident: IncidentId, tenant: TenantId, actor: String, text: String },
+    AddSilence { silence: engine::NewSilence },
+    ExpireSilence { id: domain::SilenceId, actor: String },
+}
+
+/// What a command made, for its answer.
+#[derive(Debug, Clone, Default)]
+pub struct CommandReceipt {
+    pub silence: Option<domain::suppression::Silence>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -81,7 +89,7 @@ impl Writer {
         answer.await.map_err(|_| WriteError::Stopped)?
     }
 
-    pub async fn command(&self, command: Command) -> Result<(), WriteError> {
+    pub async fn command(&self, command: Command) -> Result<CommandReceipt, WriteError> {
         let (reply, answer) = oneshot::channel();
         self.jobs.send(Job::Command { command, reply }).await.map_err(|_| WriteError::Stopped)?;
         answer.await.map_err(|_| WriteError::Stopped)?
@@ -132,6 +140,8 @@ async fn restore(config: Arc<Config>, store: &Store) -> Result<Engine, store::St
             incidents: state.incidents,
             max_alert_id: state.max_alert_id,
             max_incident_id: state.max_incident_id,
+            silences: state.silences,
+            max_silence_id: state.max_silence_id,
         },
     ))
 }
@@ -144,7 +154,7 @@ enum Pending {
         kind: SourceKind,
         received: Instant,
     },
-    Command(oneshot::Sender<Result<(), WriteError>>),
+    Command(oneshot::Sender<Result<CommandReceipt, WriteError>>, CommandReceipt),
 }
 
 impl EngineLoop {
@@ -201,7 +211,7 @@ impl EngineLoop {
                 }
                 Job::Command { command, reply } => {
                     match self.command(now, &command, &mut effects, &mut batch) {
-                        Ok(()) => pending.push(Pending::Command(reply)),
+                        Ok(receipt) => pending.push(Pending::Command(reply, receipt)),
                         // Refused commands changed nothing: answer at once.
                         Err(error) => {
                             let _ = reply.send(Err(error.into()));
@@ -219,6 +229,7 @@ impl EngineLoop {
         self.collect(&changes, effects, &mut batch);
         batch.alerts = changes.alerts;
         batch.incidents = changes.incidents;
+        batch.silences = changes.silences;
         let queued = batch.outbox.len();
 
         match self.store.commit(&batch).await {
@@ -245,7 +256,7 @@ impl EngineLoop {
                         Pending::Ingest { reply, .. } => {
                             let _ = reply.send(Err(WriteError::Store(message.clone())));
                         }
-                        Pending::Command(reply) => {
+                        Pending::Command(reply, _) => {
                             let _ = reply.send(Err(WriteError::Store(message.clone())));
                         }
                     }
@@ -275,8 +286,8 @@ impl EngineLoop {
                 );
                 let _ = reply.send(Ok(receipt));
             }
-            Pending::Command(reply) => {
-                let _ = reply.send(Ok(()));
+            Pending::Command(reply, receipt) => {
+                let _ = reply.send(Ok(receipt));
             }
         }
     }
@@ -287,7 +298,7 @@ impl EngineLoop {
         command: &Command,
         effects: &mut Vec<Effect>,
         batch: &mut CommitBatch,
-    ) -> Result<(), CommandError> {
+    ) -> Result<CommandReceipt, CommandError> {
         let (action, incident, actor, detail) = match command {
             Command::Acknowledge { incident, actor } => {
                 self.engine.acknowledge(now, *incident, actor, effects)?;
@@ -308,6 +319,21 @@ impl EngineLoop {
                 }));
                 ("incident.note", *incident, actor, serde_json::json!({"text": text}))
             }
+            Command::AddSilence { silence } => {
+                let created = self.engine.add_silence(now, silence.clone())?;
+                batch.audit.push(silence_audit(
+                    now,
+                    "silence.create",
+                    &created.created_by,
+                    &created,
+                ));
+                return Ok(CommandReceipt { silence: Some(created) });
+            }
+            Command::ExpireSilence { id, actor } => {
+                let expired = self.engine.expire_silence(now, *id, actor, effects)?;
+                batch.audit.push(silence_audit(now, "silence.expire", actor, &expired));
+                return Ok(CommandReceipt { silence: Some(expired) });
+            }
         };
         let tenant = match command {
             Command::Note { tenant, .. } => Some(tenant.clone()),
@@ -321,7 +347,7 @@ impl EngineLoop {
             target: format!("incident:{incident}"),
             detail,
         });
-        Ok(())
+        Ok(CommandReceipt::default())
     }
 
     fn engine_tenant(&self, incident: IncidentId, effects: &[Effect]) -> Option<TenantId> {
@@ -340,6 +366,13 @@ impl EngineLoop {
         for effect in effects {
             match effect {
                 Effect::Timeline(entry) => batch.timeline.push(entry),
+                Effect::RuleFailed { tenant, rule, message } => {
+                    tracing::warn!(tenant = %tenant, rule = %rule, error = %message, "rule skipped");
+                    self.metrics.inc("watchfloor_rule_errors_total", &[("rule", &rule)]);
+                }
+                Effect::Dropped { rule, .. } => {
+                    self.metrics.inc("watchfloor_rule_drops_total", &[("rule", &rule)]);
+                }
                 Effect::Notify(notification) => {
                     let Some(channel) = config.channel(&notification.channel) else { continue };
                     let incident = changes
@@ -384,6 +417,22 @@ impl EngineLoop {
         self.metrics
             .incidents_open
             .store(self.engine.open_incident_count() as i64, Ordering::Relaxed);
+    }
+}
+
+fn silence_audit(
+    now: Timestamp,
+    action: &str,
+    actor: &str,
+    silence: &domain::suppression::Silence,
+) -> AuditEntry {
+    AuditEntry {
+        at: now,
+        actor: actor.to_owned(),
+        action: action.to_owned(),
+        tenant: Some(silence.tenant.clone()),
+        target: format!("silence:{}", silence.id),
+        detail: crate::http::silence_json(silence, now),
     }
 }
 

@@ -90,7 +90,20 @@ pub(crate) mod sql {
 
     pub(crate) const MAX_IDS: &str = "SELECT \
          (SELECT COALESCE(MAX(id), 0) FROM alerts) AS max_alert_id, \
-         (SELECT COALESCE(MAX(id), 0) FROM incidents) AS max_incident_id";
+         (SELECT COALESCE(MAX(id), 0) FROM incidents) AS max_incident_id, \
+         (SELECT COALESCE(MAX(id), 0) FROM silences) AS max_silence_id";
+    pub(crate) static SILENCE_SELECT: LazyLock<String> =
+        LazyLock::new(|| format!("SELECT {} FROM silences", column_list(&rows::SILENCE_COLUMNS)));
+    pub(crate) static SILENCE_INSERT: LazyLock<String> =
+        LazyLock::new(|| format!("INSERT INTO silences ({})", column_list(&rows::SILENCE_COLUMNS)));
+    pub(crate) static SILENCE_UPSERT_TAIL: LazyLock<String> =
+        LazyLock::new(|| upsert_tail("silences", &rows::SILENCE_COLUMNS));
+    pub(crate) static LIVE_SILENCES: LazyLock<String> =
+        LazyLock::new(|| format!("{} WHERE expired_at IS NULL ORDER BY id", *SILENCE_SELECT));
+    pub(crate) static LIST_SILENCES: LazyLock<String> =
+        LazyLock::new(|| format!("{} ORDER BY id DESC LIMIT $1", *SILENCE_SELECT));
+    pub(crate) static SILENCE_BY_ID: LazyLock<String> =
+        LazyLock::new(|| format!("{} WHERE id = $1", *SILENCE_SELECT));
     pub(crate) const COUNTS: &str = "SELECT \
          (SELECT COUNT(*) FROM payloads) AS payloads, \
          (SELECT COUNT(*) FROM events) AS events, \
@@ -258,12 +271,20 @@ macro_rules! store_impl {
                     .iter()
                     .map(rows::incident_from_row)
                     .collect::<Result<Vec<_>, _>>()?;
+                let silences = sqlx::query(&sql::LIVE_SILENCES)
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .iter()
+                    .map(rows::silence_from_row)
+                    .collect::<Result<Vec<_>, _>>()?;
                 let ids = sqlx::query(sql::MAX_IDS).fetch_one(&mut *tx).await?;
                 let state = $crate::LoadedState {
                     alerts,
                     incidents,
                     max_alert_id: ids.int("max_alert_id")?,
                     max_incident_id: ids.int("max_incident_id")?,
+                    silences,
+                    max_silence_id: ids.int("max_silence_id")?,
                 };
                 tx.commit().await?;
                 Ok(state)
@@ -289,13 +310,28 @@ macro_rules! store_impl {
                     }
                 }
 
+                if !batch.silences.is_empty() {
+                    let params = batch.silences.iter().map(rows::silence_params).collect();
+                    insert_rows(
+                        &mut tx,
+                        &sql::SILENCE_INSERT,
+                        rows::SILENCE_COLUMNS.len(),
+                        &sql::SILENCE_UPSERT_TAIL,
+                        params,
+                    )
+                    .await?;
+                }
+
                 let incidents = codec::upsert_order(
                     &batch.incidents,
                     |i| i.id.0,
                     |i| i.status == IncidentStatus::Resolved,
                 );
                 if !incidents.is_empty() {
-                    let params = incidents.iter().map(|i| rows::incident_params(i)).collect();
+                    let params = incidents
+                        .iter()
+                        .map(|i| rows::incident_params(i))
+                        .collect::<Result<Vec<_>, _>>()?;
                     let written = insert_rows(
                         &mut tx,
                         &sql::INCIDENT_INSERT,
@@ -448,6 +484,33 @@ macro_rules! store_impl {
 
                 tx.commit().await?;
                 Ok(())
+            }
+
+            /// Silences, newest first, expired ones included.
+            pub async fn list_silences(
+                &self,
+                limit: i64,
+            ) -> Result<Vec<domain::suppression::Silence>, $crate::StoreError> {
+                sqlx::query(&$crate::backend::sql::LIST_SILENCES)
+                    .bind(limit.max(0))
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map($crate::rows::silence_from_row)
+                    .collect()
+            }
+
+            pub async fn silence(
+                &self,
+                id: domain::SilenceId,
+            ) -> Result<Option<domain::suppression::Silence>, $crate::StoreError> {
+                sqlx::query(&$crate::backend::sql::SILENCE_BY_ID)
+                    .bind(id.0)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .as_ref()
+                    .map($crate::rows::silence_from_row)
+                    .transpose()
             }
 
             pub async fn list_incidents(

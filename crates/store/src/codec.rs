@@ -107,6 +107,49 @@ pub(crate) fn labels(column: &str, value: &str) -> Result<Labels, StoreError> {
     serde_json::from_str(value).map_err(|error| corrupt(column, value, &error.to_string()))
 }
 
+pub(crate) fn triage_json(triage: &domain::Triage) -> Result<String, StoreError> {
+    serde_json::to_string(triage)
+        .map_err(|error| StoreError::Encode { what: "triage", message: error.to_string() })
+}
+
+pub(crate) fn triage(column: &str, value: &str) -> Result<domain::Triage, StoreError> {
+    serde_json::from_str(value).map_err(|error| corrupt(column, value, &error.to_string()))
+}
+
+/// Matchers as `[{"name", "op", "value"}]`.
+pub(crate) fn matchers_json(matchers: &[domain::suppression::Matcher]) -> String {
+    let list: Vec<serde_json::Value> = matchers
+        .iter()
+        .map(|m| serde_json::json!({"name": m.name, "op": m.op.as_str(), "value": m.value}))
+        .collect();
+    serde_json::Value::Array(list).to_string()
+}
+
+pub(crate) fn matchers(
+    column: &str,
+    value: &str,
+) -> Result<Vec<domain::suppression::Matcher>, StoreError> {
+    use domain::suppression::{MatchOp, Matcher};
+    let list: Vec<serde_json::Value> =
+        serde_json::from_str(value).map_err(|error| corrupt(column, value, &error.to_string()))?;
+    list.iter()
+        .map(|item| {
+            let field = |name: &str| item.get(name).and_then(serde_json::Value::as_str);
+            let op = match field("op") {
+                Some("=") => MatchOp::Equal,
+                Some("!=") => MatchOp::NotEqual,
+                Some("=~") => MatchOp::Regex,
+                Some("!~") => MatchOp::NotRegex,
+                _ => return Err(corrupt(column, value, "unknown matcher operator")),
+            };
+            let (Some(name), Some(text)) = (field("name"), field("value")) else {
+                return Err(corrupt(column, value, "matcher without name or value"));
+            };
+            Matcher::new(name, op, text).map_err(|error| corrupt(column, value, &error.to_string()))
+        })
+        .collect()
+}
+
 pub(crate) fn json_text(value: &serde_json::Value) -> Result<String, StoreError> {
     serde_json::to_string(value)
         .map_err(|error| StoreError::Encode { what: "JSON detail", message: error.to_string() })

@@ -110,6 +110,21 @@ impl Store {
         dispatch!(self, store => store.commit(batch).await)
     }
 
+    /// Silences, newest first, expired ones included.
+    pub async fn list_silences(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<domain::suppression::Silence>, StoreError> {
+        dispatch!(self, s => s.list_silences(limit).await)
+    }
+
+    pub async fn silence(
+        &self,
+        id: domain::SilenceId,
+    ) -> Result<Option<domain::suppression::Silence>, StoreError> {
+        dispatch!(self, s => s.silence(id).await)
+    }
+
     /// Newest updated first.
     pub async fn list_incidents(
         &self,

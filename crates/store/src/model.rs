@@ -16,6 +16,9 @@ pub struct LoadedState {
     pub max_alert_id: i64,
     /// The largest incident id ever stored (resolved ones included), 0 if none.
     pub max_incident_id: i64,
+    /// Silences not expired by hand (some may have run out).
+    pub silences: Vec<domain::suppression::Silence>,
+    pub max_silence_id: i64,
 }
 
 /// Everything one turn of the engine loop writes; [`crate::Store::commit`]
@@ -34,6 +37,8 @@ pub struct CommitBatch {
     pub outbox: Vec<OutboxRecord>,
     /// Appended to the hash chain, in order.
     pub audit: Vec<AuditEntry>,
+    /// Upserted by id as full rows.
+    pub silences: Vec<domain::suppression::Silence>,
 }
 
 impl CommitBatch {
@@ -44,6 +49,7 @@ impl CommitBatch {
             && self.timeline.is_empty()
             && self.outbox.is_empty()
             && self.audit.is_empty()
+            && self.silences.is_empty()
     }
 }
 

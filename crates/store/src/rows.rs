@@ -1,6 +1,7 @@
 //! Column lists, the parameters of each row, and decoding rows back into domain values.
 
-use domain::{Alert, AlertId, Incident, IncidentId, TimelineEntry};
+use domain::suppression::Silence;
+use domain::{Alert, AlertId, Incident, IncidentId, SilenceId, TimelineEntry};
 
 use crate::codec::{self, Param};
 use crate::{AuditEntry, AuditRecord, Delivery, EventRecord, OutboxRecord, StoreError};
@@ -14,7 +15,7 @@ pub(crate) trait RowReader {
     fn boolean(&self, column: &str) -> Result<bool, StoreError>;
 }
 
-pub(crate) const INCIDENT_COLUMNS: [&str; 19] = [
+pub(crate) const INCIDENT_COLUMNS: [&str; 20] = [
     "id",
     "tenant",
     "service",
@@ -34,10 +35,11 @@ pub(crate) const INCIDENT_COLUMNS: [&str; 19] = [
     "resolved_at",
     "resolved_by",
     "open_notified",
+    "triage",
 ];
 
-pub(crate) fn incident_params(incident: &Incident) -> Vec<Param<'_>> {
-    vec![
+pub(crate) fn incident_params(incident: &Incident) -> Result<Vec<Param<'_>>, StoreError> {
+    Ok(vec![
         Param::Int(incident.id.0),
         Param::Text(incident.tenant.as_str()),
         Param::Text(incident.service.as_str()),
@@ -57,7 +59,8 @@ pub(crate) fn incident_params(incident: &Incident) -> Vec<Param<'_>> {
         Param::OptInt(codec::opt_millis(incident.resolved_at)),
         Param::OptText(incident.resolved_by.as_deref()),
         Param::Bool(incident.open_notified),
-    ]
+        Param::Owned(codec::triage_json(&incident.triage)?),
+    ])
 }
 
 pub(crate) fn incident_from_row(row: &impl RowReader) -> Result<Incident, StoreError> {
@@ -84,6 +87,50 @@ pub(crate) fn incident_from_row(row: &impl RowReader) -> Result<Incident, StoreE
         resolved_at: codec::opt_timestamp("incidents.resolved_at", row.opt_int("resolved_at")?)?,
         resolved_by: row.opt_text("resolved_by")?,
         open_notified: row.boolean("open_notified")?,
+        triage: codec::triage("incidents.triage", &row.text("triage")?)?,
+    })
+}
+
+pub(crate) const SILENCE_COLUMNS: [&str; 10] = [
+    "id",
+    "tenant",
+    "matchers",
+    "starts_at",
+    "ends_at",
+    "created_by",
+    "comment",
+    "created_at",
+    "expired_at",
+    "expired_by",
+];
+
+pub(crate) fn silence_params(silence: &Silence) -> Vec<Param<'_>> {
+    vec![
+        Param::Int(silence.id.0),
+        Param::Text(silence.tenant.as_str()),
+        Param::Owned(codec::matchers_json(&silence.matchers)),
+        Param::Int(codec::millis(silence.starts_at)),
+        Param::Int(codec::millis(silence.ends_at)),
+        Param::Text(&silence.created_by),
+        Param::Text(&silence.comment),
+        Param::Int(codec::millis(silence.created_at)),
+        Param::OptInt(codec::opt_millis(silence.expired_at)),
+        Param::OptText(silence.expired_by.as_deref()),
+    ]
+}
+
+pub(crate) fn silence_from_row(row: &impl RowReader) -> Result<Silence, StoreError> {
+    Ok(Silence {
+        id: SilenceId(row.int("id")?),
+        tenant: codec::tenant("silences.tenant", &row.text("tenant")?)?,
+        matchers: codec::matchers("silences.matchers", &row.text("matchers")?)?,
+        starts_at: codec::timestamp("silences.starts_at", row.int("starts_at")?)?,
+        ends_at: codec::timestamp("silences.ends_at", row.int("ends_at")?)?,
+        created_by: row.text("created_by")?,
+        comment: row.text("comment")?,
+        created_at: codec::timestamp("silences.created_at", row.int("created_at")?)?,
+        expired_at: codec::opt_timestamp("silences.expired_at", row.opt_int("expired_at")?)?,
+        expired_by: row.opt_text("expired_by")?,
     })
 }
 

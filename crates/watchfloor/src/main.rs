@@ -9,6 +9,8 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
+mod silence;
+
 /// Watchfloor: the event-response hub for cloud operations teams.
 #[derive(Debug, Parser)]
 #[command(name = "watchfloor", version, about, long_about = None)]
@@ -37,6 +39,8 @@ enum Commands {
         #[arg(long, short = 'c')]
         config: Option<PathBuf>,
     },
+    /// Create, list and expire silences on a running server.
+    Silence(silence::SilenceArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -66,6 +70,13 @@ fn main() -> ExitCode {
     match cli.command {
         Commands::Check { file } => check(&file),
         Commands::Replay { events, config } => match replay(&events, config.as_deref()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("watchfloor: {error:#}");
+                ExitCode::FAILURE
+            }
+        },
+        Commands::Silence(args) => match silence::run(args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("watchfloor: {error:#}");

@@ -47,6 +47,7 @@ pub fn incident() -> Incident {
         resolved_at: None,
         resolved_by: None,
         open_notified: true,
+        triage: Default::default(),
     }
 }
 

@@ -390,7 +390,7 @@ impl Checker<'_> {
         Some(Handoff { time: time?, weekday })
     }
 
-    fn restriction(&mut self, node: &Node, path: &str) -> Option<Restriction> {
+    pub(super) fn restriction(&mut self, node: &Node, path: &str) -> Option<Restriction> {
         let fields = self.fields(node, path, "a restriction window", RESTRICTION_KEYS)?;
         let weekdays = match fields.get("days") {
             Some(node) => self.weekday_range(node, &fields.path("days")),

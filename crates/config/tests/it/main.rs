@@ -2,6 +2,7 @@
 
 mod oncall;
 mod priority;
+mod rules;
 
 use std::time::Duration;
 

@@ -192,6 +192,7 @@ fn restore_continues_ids_and_reschedules_waiting_pages() {
             incidents: changes.incidents.clone(),
             max_alert_id: 1,
             max_incident_id: 1,
+            ..Restored::default()
         },
     );
     assert_eq!(restored.next_deadline(), Some(at(30)));

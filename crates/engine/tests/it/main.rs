@@ -5,6 +5,7 @@ extern crate watchfloor_engine as engine;
 mod lifecycle;
 mod oncall;
 mod properties;
+mod triage;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -83,6 +84,7 @@ pub fn config(group_wait: Duration, group_by: &[&str]) -> Arc<Config> {
             group_by: group_by.iter().map(|s| s.to_string()).collect(),
             group_wait,
             auto_resolve: true,
+            ..Grouping::default()
         },
         delivery: DeliverySettings::default(),
         public_url: "http://127.0.0.1:8080".into(),
@@ -90,6 +92,9 @@ pub fn config(group_wait: Duration, group_by: &[&str]) -> Arc<Config> {
         schedules: vec![],
         escalation_policies: vec![],
         priority: PriorityMatrix::default(),
+        rules: Default::default(),
+        maintenance: Vec::new(),
+        inhibit: Vec::new(),
     })
 }
 
@@ -114,7 +119,7 @@ pub fn notifications(effects: &[Effect]) -> Vec<String> {
             Effect::Notify(n) => {
                 Some(format!("{} #{} {}", n.channel, n.incident_id, n.reason.as_str()))
             }
-            Effect::Timeline(_) => None,
+            _ => None,
         })
         .collect()
 }

@@ -30,6 +30,7 @@ fn incident(service_id: &str, tenant_id: &str) -> Incident {
         resolved_at: None,
         resolved_by: None,
         open_notified: false,
+        triage: Default::default(),
     }
 }
 

@@ -93,6 +93,9 @@ pub fn config() -> Config {
         schedules: Vec::new(),
         escalation_policies: Vec::new(),
         priority: PriorityMatrix::default(),
+        rules: Default::default(),
+        maintenance: Vec::new(),
+        inhibit: Vec::new(),
     }
 }
 

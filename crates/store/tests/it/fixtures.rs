@@ -44,6 +44,7 @@ pub fn incident(id: i64, tenant_id: &str, group_key: &str) -> Incident {
         resolved_at: None,
         resolved_by: None,
         open_notified: false,
+        triage: Default::default(),
     }
 }
 

@@ -160,6 +160,7 @@ conformance!(
     audit_verification_finds_tampering,
     concurrent_commits_do_not_fork_the_audit_chain,
     list_incidents_filters_by_status_and_tenant,
+    silences_round_trip_and_only_live_ones_load,
 );
 
 #[test]

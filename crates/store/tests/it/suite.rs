@@ -74,6 +74,7 @@ pub async fn commit_round_trips_every_field(store: &Store) {
         timeline: entries.clone(),
         outbox: vec![outbox(&full, "noc", 5)],
         audit: vec![audit("user:admin", "incident.acknowledge", Some("acme"))],
+        silences: vec![],
     };
     store.commit(&batch).await.expect("commit");
 
@@ -120,6 +121,9 @@ pub async fn commit_round_trips_every_field(store: &Store) {
     changed.resolved_by = None;
     changed.open_notified = false;
     changed.priority = Priority::P5;
+    changed.triage.tags.insert("erp".into());
+    changed.triage.held = Some("silenced by silence 1".into());
+    changed.triage.flapping = true;
     store.commit(&opening(vec![changed.clone()])).await.expect("upsert");
     assert_eq!(store.incident(full.id).await.expect("read"), Some(changed));
     assert_eq!(counts(store).await.incidents, 2);
@@ -175,6 +179,7 @@ pub async fn second_open_incident_for_a_group_key_rolls_back_the_whole_commit(st
         timeline: vec![timeline(&second, 1, TimelineKind::Opened, "opened")],
         outbox: vec![outbox(&second, "noc", 1)],
         audit: vec![audit("user:b", "y", Some("acme"))],
+        silences: vec![],
     };
     let error = store.commit(&refused).await.expect_err("a second open incident must be refused");
     assert!(error.is_unique_violation(), "unexpected error: {error}");
@@ -649,4 +654,43 @@ pub async fn list_incidents_filters_by_status_and_tenant(store: &Store) {
     assert!(ids(filter(vec![], None, -1)).await.is_empty());
     let listed = store.list_incidents(&filter(vec![Acknowledged], None, 10)).await.expect("list");
     assert_eq!(listed, vec![acme_acked]);
+}
+
+pub async fn silences_round_trip_and_only_live_ones_load(store: &Store) {
+    use domain::suppression::{Matcher, Silence};
+    let at = |seconds: i64| domain::Timestamp::from_second(1_800_000_000 + seconds).expect("time");
+    let mut silence = Silence {
+        id: domain::SilenceId(1),
+        tenant: domain::TenantId::parse("acme").expect("tenant"),
+        matchers: vec![
+            Matcher::parse("site=fra").expect("matcher"),
+            Matcher::parse(r"alertname=~Vpn\d+|Tunnel.*").expect("matcher"),
+        ],
+        starts_at: at(0),
+        ends_at: at(3600),
+        created_by: "ada".into(),
+        comment: "VPN upgrade — ✓".into(),
+        created_at: at(0),
+        expired_at: None,
+        expired_by: None,
+    };
+    let mut other = silence.clone();
+    other.id = domain::SilenceId(2);
+    let batch =
+        CommitBatch { silences: vec![silence.clone(), other.clone()], ..Default::default() };
+    store.commit(&batch).await.expect("commit");
+    assert_eq!(store.silence(silence.id).await.expect("read"), Some(silence.clone()));
+
+    other.expired_at = Some(at(60));
+    other.expired_by = Some("user:admin".into());
+    let batch = CommitBatch { silences: vec![other.clone()], ..Default::default() };
+    store.commit(&batch).await.expect("expire");
+    assert_eq!(store.list_silences(10).await.expect("list"), [other.clone(), silence.clone()]);
+    let state = store.load_state().await.expect("load");
+    assert_eq!(state.silences, [silence.clone()], "expired silences are not loaded");
+    assert_eq!(state.max_silence_id, 2);
+
+    silence.ends_at = silence.starts_at;
+    let bad = CommitBatch { silences: vec![silence], ..Default::default() };
+    assert!(store.commit(&bad).await.is_err(), "a silence must end after it starts");
 }

@@ -1,9 +1,9 @@
-//! Rules as the config hands them over: ids, CEL text with its position, and typed actions.
+//! Rules as the config hands them over: ids, CEL text with its position, and typed actions. Compiling and evaluating them is the `rules` crate's job.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use domain::{ChannelId, Priority, ServiceId, Severity};
+use crate::{ChannelId, Priority, ServiceId, Severity};
 
 /// A place in the config file, 1-based. Zero means unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -141,5 +141,18 @@ impl fmt::Display for IncidentAction {
             Self::Note(note) => write!(f, "note: {note}"),
             Self::Tag(tag) => write!(f, "tag {tag}"),
         }
+    }
+}
+
+/// The `rules:` section: event rules, then incident rules, each in the order written.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RuleSet {
+    pub events: Vec<EventRuleSpec>,
+    pub incidents: Vec<IncidentRuleSpec>,
+}
+
+impl RuleSet {
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty() && self.incidents.is_empty()
     }
 }
