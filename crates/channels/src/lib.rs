@@ -36,6 +36,8 @@ pub struct RenderContext<'a> {
     pub reason: NotifyReason,
     /// Absolute link to the incident in Watchfloor's UI.
     pub incident_url: String,
+    /// Who an escalation policy pages with this notification, if anyone.
+    pub page: Option<&'a domain::Page>,
 }
 
 /// Pure: the JSON body for a channel kind.

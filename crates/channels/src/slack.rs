@@ -58,6 +58,13 @@ pub fn render_slack(ctx: &RenderContext<'_>) -> Value {
         }
         NotifyReason::Resolved => format!("{emoji} Resolved · {priority} · {tenant} · {title}"),
         NotifyReason::Flapping => format!("{emoji} Flapping · {priority} · {tenant} · {title}"),
+        NotifyReason::Escalated => format!("{emoji} Escalated · {priority} · {tenant} · {title}"),
+        NotifyReason::SlaBreached => {
+            format!("{emoji} SLA breached · {priority} · {tenant} · {title}")
+        }
+        NotifyReason::Retriggered => {
+            format!("{emoji} Acknowledgement expired · {priority} · {tenant} · {title}")
+        }
     };
     let header = truncate(&single_line(&header), limit::HEADER_TEXT).into_owned();
 
@@ -86,6 +93,19 @@ pub fn render_slack(ctx: &RenderContext<'_>) -> Value {
             "type": "mrkdwn",
             "text": mrkdwn(&single_line(&incident.priority_reason), limit::TEXT),
         }));
+    }
+    if let Some(page) = ctx.page {
+        let who = match &page.user {
+            Some(user) => format!("Paging {user} ({})", page.via),
+            None => "Paging this channel".to_owned(),
+        };
+        let text = format!(
+            "{who} · escalation policy {} tier {}, round {}",
+            page.policy,
+            page.tier + 1,
+            page.round + 1
+        );
+        context.push(json!({ "type": "mrkdwn", "text": mrkdwn(&single_line(&text), limit::TEXT) }));
     }
     let opened_at = incident.created_at;
     context.push(json!({
@@ -138,6 +158,8 @@ fn emoji(reason: NotifyReason, priority: Priority) -> &'static str {
         NotifyReason::Acknowledged => "👀",
         NotifyReason::Resolved => "✅",
         NotifyReason::Flapping => "🔁",
+        NotifyReason::Escalated | NotifyReason::Retriggered => "📟",
+        NotifyReason::SlaBreached => "⏰",
     }
 }
 
@@ -209,6 +231,7 @@ mod tests {
             service_name: "VPN Gateway",
             reason,
             incident_url: "https://watchfloor.example.com/incidents/42".into(),
+            page: None,
         }
     }
 

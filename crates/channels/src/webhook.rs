@@ -41,8 +41,11 @@ pub const WEBHOOK_BODY_VERSION: u32 = 1;
 /// ```
 ///
 /// - `version`: integer, currently `1`; receivers should reject versions they do not know.
-/// - `event`: why it was sent: `incident.opened`, `incident.acknowledged` or
-///   `incident.resolved`. Deliveries are at least once; deduplicate on the
+/// - `event`: why it was sent: `incident.opened`, `incident.acknowledged`,
+///   `incident.resolved`, `incident.flapping` (an alert keeps changing state),
+///   `incident.escalated` (nobody acknowledged: the next tier is paged),
+///   `incident.sla_breached` (a time-to-acknowledge or -resolve target was
+///   missed) or `incident.retriggered` (an acknowledgement expired). Deliveries are at least once; deduplicate on the
 ///   `Idempotency-Key` request header, which is stable across retries.
 /// - `incident.id`: integer, unique per Watchfloor installation.
 /// - `incident.tenant`, `incident.service`: ids (slugs); `*_name`: display names.
@@ -54,6 +57,10 @@ pub const WEBHOOK_BODY_VERSION: u32 = 1;
 /// - Times are RFC 3339 in UTC (`2027-01-15T08:00:00Z`, with fractional seconds
 ///   when not whole); `acknowledged_*` and `resolved_*` are `null` when absent.
 /// - `incident.url`: link to the incident in Watchfloor.
+/// - `page`: `null`, or who an escalation policy pages with this delivery:
+///   `{"policy", "tier" (1 = first), "round" (1 = first pass), "user" (a user
+///   id, `null` when the tier names the channel itself), "via" (how the user
+///   was chosen: `on call in noc-primary`, `named in the tier`)}`.
 pub fn render_webhook(ctx: &RenderContext<'_>) -> Value {
     let incident = ctx.incident;
     json!({
@@ -80,7 +87,14 @@ pub fn render_webhook(ctx: &RenderContext<'_>) -> Value {
             "resolved_at": incident.resolved_at.map(rfc3339),
             "resolved_by": incident.resolved_by,
             "url": ctx.incident_url,
-        }
+        },
+        "page": ctx.page.map(|page| json!({
+            "policy": page.policy.as_str(),
+            "tier": page.tier + 1,
+            "round": page.round + 1,
+            "user": page.user.as_ref().map(|user| user.as_str()),
+            "via": page.via,
+        })),
     })
 }
 
@@ -91,6 +105,9 @@ pub(crate) fn event_name(reason: NotifyReason) -> &'static str {
         NotifyReason::Acknowledged => "incident.acknowledged",
         NotifyReason::Resolved => "incident.resolved",
         NotifyReason::Flapping => "incident.flapping",
+        NotifyReason::Escalated => "incident.escalated",
+        NotifyReason::SlaBreached => "incident.sla_breached",
+        NotifyReason::Retriggered => "incident.retriggered",
     }
 }
 
@@ -140,6 +157,7 @@ mod tests {
             service_name: "Mail",
             reason: NotifyReason::Resolved,
             incident_url: "http://localhost/incidents/7".into(),
+            page: None,
         };
         let body = render_webhook(&ctx);
         assert_eq!(body["event"], "incident.resolved");

@@ -7,6 +7,7 @@
 //! sections are read in [`oncall`], the priority matrix in [`priority`].
 
 mod oncall;
+mod paging;
 mod priority;
 mod rules;
 mod suppression;
@@ -48,10 +49,20 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "rules",
     "maintenance",
     "inhibit",
+    "sla",
+    "escalation_by_tier",
 ];
-const GROUPING_KEYS: &[&str] = &["group_by", "group_wait", "auto_resolve", "flapping"];
+const GROUPING_KEYS: &[&str] = &[
+    "group_by",
+    "group_wait",
+    "auto_resolve",
+    "flapping",
+    "acknowledge_timeout",
+    "off_hours_paging",
+];
 const DELIVERY_KEYS: &[&str] = &["max_attempts", "initial_backoff", "max_backoff", "timeout"];
-const TENANT_KEYS: &[&str] = &["id", "name", "tier", "notify", "escalation_policy"];
+const TENANT_KEYS: &[&str] =
+    &["id", "name", "tier", "notify", "escalation_policy", "business_hours", "rule_packs"];
 const SERVICE_KEYS: &[&str] = &[
     "id",
     "tenant",
@@ -63,6 +74,8 @@ const SERVICE_KEYS: &[&str] = &[
     "group_wait",
     "auto_resolve",
     "escalation_policy",
+    "acknowledge_timeout",
+    "off_hours_paging",
 ];
 const INTEGRATION_KEYS: &[&str] = &["key", "tenant", "service", "kind"];
 const CHANNEL_KEYS: &[&str] = &["id", "kind", "url", "headers"];
@@ -164,6 +177,8 @@ struct TenantDraft {
     tier: Option<Tier>,
     notify: Vec<At<ChannelId>>,
     escalation_policy: Option<At<EscalationPolicyId>>,
+    business_hours: Option<domain::BusinessHours>,
+    rule_packs: Vec<At<String>>,
 }
 
 #[derive(Default)]
@@ -178,6 +193,8 @@ struct ServiceDraft {
     group_wait: Option<Duration>,
     auto_resolve: Option<bool>,
     escalation_policy: Option<At<EscalationPolicyId>>,
+    acknowledge_timeout: Option<Duration>,
+    off_hours_paging: Option<domain::Priority>,
 }
 
 #[derive(Default)]
@@ -212,6 +229,10 @@ struct Drafts {
     inhibit: Vec<domain::suppression::InhibitRule>,
     /// Where each inhibition rule starts, for duplicate-id messages.
     inhibit_marks: Vec<Mark>,
+    sla: Vec<domain::SlaTarget>,
+    escalation_by_tier: Vec<(Tier, At<EscalationPolicyId>)>,
+    /// The configuration has a `rules:` section (read with or without problems).
+    rules_section: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -226,6 +247,7 @@ impl<'a> Checker<'a> {
         if let Some(root) = root {
             self.read_root(root, &mut drafts);
         }
+        self.add_rule_packs(&mut drafts);
         self.cross_check(&drafts);
         if self.diagnostics.is_empty() {
             if let Some(config) = assemble(drafts) {
@@ -568,6 +590,7 @@ impl<'a> Checker<'a> {
             self.read_priority(node, &mut drafts.priority);
         }
         if let Some(node) = fields.get("rules") {
+            drafts.rules_section = true;
             drafts.rules = self.read_rules(node);
         }
         if let Some(node) = fields.get("maintenance")
@@ -577,6 +600,12 @@ impl<'a> Checker<'a> {
                 let draft = self.read_maintenance(item, &index("maintenance", position));
                 drafts.maintenance_drafts.push(draft);
             }
+        }
+        if let Some(node) = fields.get("sla") {
+            drafts.sla = self.read_sla(node);
+        }
+        if let Some(node) = fields.get("escalation_by_tier") {
+            drafts.escalation_by_tier = self.read_escalation_by_tier(node);
         }
         if let Some(node) = fields.get("inhibit")
             && let Some(items) = self.list(node, "inhibit", "inhibition rules")
@@ -611,6 +640,15 @@ impl<'a> Checker<'a> {
         }
         if let Some(node) = fields.get("flapping") {
             self.read_flapping(node, &fields.path("flapping"), &mut grouping.flapping);
+        }
+        if let Some(node) = fields.get("acknowledge_timeout") {
+            let path = fields.path("acknowledge_timeout");
+            grouping.acknowledge_timeout = self.positive_duration(node, &path);
+        }
+        if let Some(node) = fields.get("off_hours_paging")
+            && let Some(priority) = self.priority_word(node, &fields.path("off_hours_paging"))
+        {
+            grouping.off_hours_paging = priority;
         }
     }
 
@@ -682,6 +720,12 @@ impl<'a> Checker<'a> {
             ChannelId::parse,
         );
         draft.escalation_policy = self.escalation_policy_reference(&fields);
+        if let Some(node) = fields.get("business_hours") {
+            draft.business_hours = self.read_business_hours(node, &fields.path("business_hours"));
+        }
+        if let Some(node) = fields.get("rule_packs") {
+            draft.rule_packs = self.rule_packs(node, &fields.path("rule_packs"));
+        }
         draft
     }
 
@@ -729,6 +773,13 @@ impl<'a> Checker<'a> {
             draft.auto_resolve = self.boolean(node, &fields.path("auto_resolve"));
         }
         draft.escalation_policy = self.escalation_policy_reference(&fields);
+        if let Some(node) = fields.get("acknowledge_timeout") {
+            let path = fields.path("acknowledge_timeout");
+            draft.acknowledge_timeout = self.positive_duration(node, &path);
+        }
+        if let Some(node) = fields.get("off_hours_paging") {
+            draft.off_hours_paging = self.priority_word(node, &fields.path("off_hours_paging"));
+        }
         draft
     }
 
@@ -924,6 +975,10 @@ impl<'a> Checker<'a> {
                 let known = policies.contains_key(&policy.value);
                 self.reference(policy, known, "escalation policy", &policy_ids);
             }
+        }
+        for (_, policy) in &drafts.escalation_by_tier {
+            let known = policies.contains_key(&policy.value);
+            self.reference(policy, known, "escalation policy", &policy_ids);
         }
         for service in &drafts.services {
             if let Some(tenant) = &service.tenant {
@@ -1175,6 +1230,7 @@ fn assemble(drafts: Drafts) -> Option<Config> {
                 tier: draft.tier?,
                 notify: draft.notify.into_iter().map(|at| at.value).collect(),
                 escalation_policy: draft.escalation_policy.map(|at| at.value),
+                business_hours: draft.business_hours,
             })
         })
         .collect::<Option<Vec<_>>>()?;
@@ -1194,6 +1250,8 @@ fn assemble(drafts: Drafts) -> Option<Config> {
                 group_wait: draft.group_wait,
                 auto_resolve: draft.auto_resolve,
                 escalation_policy: draft.escalation_policy.map(|at| at.value),
+                acknowledge_timeout: draft.acknowledge_timeout,
+                off_hours_paging: draft.off_hours_paging,
             })
         })
         .collect::<Option<Vec<_>>>()?;
@@ -1241,6 +1299,12 @@ fn assemble(drafts: Drafts) -> Option<Config> {
             .map(|draft| draft.window)
             .collect::<Option<Vec<_>>>()?,
         inhibit: drafts.inhibit,
+        sla: drafts.sla,
+        escalation_by_tier: drafts
+            .escalation_by_tier
+            .into_iter()
+            .map(|(tier, policy)| (tier, policy.value))
+            .collect(),
     })
 }
 

@@ -13,8 +13,9 @@
 mod check;
 mod duration;
 mod env;
-mod suggest;
-mod yaml;
+pub mod packs;
+pub mod suggest;
+pub mod yaml;
 
 use std::fmt;
 use std::path::Path;
@@ -94,7 +95,18 @@ pub fn parse_with_env(
             message: format!("YAML syntax error: {}", error.message),
         }])
     })?;
-    check::Checker::new(file_name, env).check(root.as_ref()).map_err(ConfigError::Invalid)
+    check_yaml(root.as_ref(), file_name, env)
+}
+
+/// Checks a config that is already a YAML tree, such as one embedded in
+/// another file (`config_inline:` of a rule test file): diagnostics carry
+/// the lines and columns of that file. `None` is an empty document.
+pub fn check_yaml(
+    root: Option<&yaml::Node>,
+    file_name: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<domain::Config, ConfigError> {
+    check::Checker::new(file_name, env).check(root).map_err(ConfigError::Invalid)
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! A YAML document as a tree whose every node remembers its line and column.
 //!
 //! Built from yaml-rust2's event parser so that the checker can point each
-//! diagnostic at the exact place in the file, including keys.
+//! diagnostic at the exact place in the file, including keys. Public so
+//! that other YAML files of Watchfloor's (rule test files) are read the same
+//! way and can embed a config.
 
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
@@ -15,7 +17,7 @@ const MAX_NODES: usize = 200_000;
 
 /// A position in the source, 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub(crate) struct Mark {
+pub struct Mark {
     pub line: usize,
     pub column: usize,
 }
@@ -27,7 +29,7 @@ impl Mark {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Node {
+pub struct Node {
     pub kind: Kind,
     pub mark: Mark,
     /// Where a scalar's text starts: after the quote of a quoted scalar, on
@@ -36,7 +38,7 @@ pub(crate) struct Node {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Kind {
+pub enum Kind {
     /// `plain` is false for quoted and block scalars, which are always strings.
     Scalar {
         value: String,
@@ -78,7 +80,7 @@ impl Node {
 
 /// A YAML error that stops parsing: syntax, or a document shape we refuse.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct SyntaxError {
+pub struct SyntaxError {
     pub mark: Mark,
     pub message: String,
 }
@@ -150,7 +152,7 @@ fn content_mark(style: TScalarStyle, mark: Mark) -> Mark {
 }
 
 /// Parses a single YAML document. An empty stream or document gives `None`.
-pub(crate) fn parse(source: &str) -> Result<Option<Node>, SyntaxError> {
+pub fn parse(source: &str) -> Result<Option<Node>, SyntaxError> {
     let mut parser = Parser::new_from_str(source);
     let mut builder = Builder { stack: Vec::new(), anchors: Vec::new(), root: None, nodes: 0 };
     let mut documents = 0usize;

@@ -96,6 +96,30 @@ pub struct Config {
     pub maintenance: Vec<crate::suppression::MaintenanceWindow>,
     /// Alerts that, while firing, keep others from paging.
     pub inhibit: Vec<crate::suppression::InhibitRule>,
+    /// Time-to-acknowledge and time-to-resolve targets by tenant tier and priority.
+    pub sla: Vec<SlaTarget>,
+    /// The escalation policy of every service of a tenant of a tier, over the
+    /// service's and the tenant's own.
+    pub escalation_by_tier: std::collections::BTreeMap<Tier, EscalationPolicyId>,
+}
+
+/// What a tenant tier is promised for incidents of one priority.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlaTarget {
+    pub tier: Tier,
+    pub priority: crate::Priority,
+    /// Acknowledged within this long of opening.
+    pub acknowledge: Option<Duration>,
+    /// Resolved within this long of opening.
+    pub resolve: Option<Duration>,
+}
+
+/// When a tenant's people work: windows repeating weekly in a time zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BusinessHours {
+    /// IANA name; the windows are in its local time.
+    pub time_zone: String,
+    pub windows: Vec<crate::oncall::Restriction>,
 }
 
 impl Config {
@@ -123,14 +147,16 @@ impl Config {
         self.escalation_policies.iter().find(|p| &p.id == id)
     }
 
-    /// The escalation policy for a service's incidents: the service's own,
-    /// else its tenant's default; `None` when neither names one.
+    /// The escalation policy for a service's incidents: the one set for its
+    /// tenant's tier in `escalation_by_tier`, else the service's own, else its
+    /// tenant's default; `None` when none names one.
     pub fn escalation_policy_for(&self, service: &ServiceId) -> Option<&EscalationPolicy> {
         let service = self.service(service)?;
-        let id = service
-            .escalation_policy
-            .as_ref()
-            .or_else(|| self.tenant(&service.tenant)?.escalation_policy.as_ref())?;
+        let tenant = self.tenant(&service.tenant);
+        let by_tier = tenant.and_then(|t| self.escalation_by_tier.get(&t.tier));
+        let id = by_tier
+            .or(service.escalation_policy.as_ref())
+            .or_else(|| tenant?.escalation_policy.as_ref())?;
         self.escalation_policy(id)
     }
 
@@ -152,8 +178,19 @@ impl Config {
             if let Some(auto_resolve) = service.auto_resolve {
                 grouping.auto_resolve = auto_resolve;
             }
+            if let Some(timeout) = service.acknowledge_timeout {
+                grouping.acknowledge_timeout = Some(timeout);
+            }
+            if let Some(priority) = service.off_hours_paging {
+                grouping.off_hours_paging = priority;
+            }
         }
         grouping
+    }
+
+    /// The SLA targets of a tenant tier for a priority, if any are set.
+    pub fn sla_for(&self, tier: Tier, priority: crate::Priority) -> Option<&SlaTarget> {
+        self.sla.iter().find(|t| t.tier == tier && t.priority == priority)
     }
 
     /// Channels notified about a service's incidents: the service's, then its tenant's.
@@ -178,6 +215,8 @@ pub struct Tenant {
     pub notify: Vec<ChannelId>,
     /// The default for services that do not name their own.
     pub escalation_policy: Option<EscalationPolicyId>,
+    /// `None`: always business hours.
+    pub business_hours: Option<BusinessHours>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -193,6 +232,8 @@ pub struct Service {
     pub auto_resolve: Option<bool>,
     /// Overrides the tenant's default.
     pub escalation_policy: Option<EscalationPolicyId>,
+    pub acknowledge_timeout: Option<Duration>,
+    pub off_hours_paging: Option<crate::Priority>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -238,6 +279,12 @@ pub struct Grouping {
     pub auto_resolve: bool,
     /// When an alert counts as flapping.
     pub flapping: crate::suppression::Flapping,
+    /// How long an acknowledgement holds before the incident is triggered
+    /// again and pages anew; `None`: for good.
+    pub acknowledge_timeout: Option<Duration>,
+    /// Outside the tenant's business hours an incident pages only at this
+    /// priority or a more urgent one; the others wait for business hours.
+    pub off_hours_paging: crate::Priority,
 }
 
 impl Default for Grouping {
@@ -247,6 +294,8 @@ impl Default for Grouping {
             group_wait: Duration::from_secs(10),
             auto_resolve: true,
             flapping: crate::suppression::Flapping::default(),
+            acknowledge_timeout: None,
+            off_hours_paging: crate::Priority::P5,
         }
     }
 }

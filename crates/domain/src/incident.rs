@@ -155,6 +155,24 @@ pub struct Triage {
     /// open while the alert is quiet for less than the flapping window.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub flapping: bool,
+    /// Where the incident's escalation policy has got to; `None` before the
+    /// first page and for services without a policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<Escalation>,
+    /// SLA targets already missed (`acknowledge`, `resolve`), so a breach is
+    /// reported once.
+    #[serde(skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub sla_breached: std::collections::BTreeSet<String>,
+}
+
+/// An incident's progress through its escalation policy.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Escalation {
+    pub policy: crate::EscalationPolicyId,
+    /// When tier 0 was paged; later tiers are due from here.
+    pub started_at: Timestamp,
+    pub round: u32,
+    pub tier: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -177,10 +195,16 @@ pub enum TimelineKind {
     RuleMatched,
     /// An alert started or stopped flapping.
     Flapping,
+    /// The escalation policy paged a tier.
+    Escalated,
+    /// A time-to-acknowledge or time-to-resolve target was missed.
+    SlaBreached,
+    /// An acknowledgement expired and the incident was triggered again.
+    AcknowledgementExpired,
 }
 
 impl TimelineKind {
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 18] = [
         Self::Opened,
         Self::AlertAttached,
         Self::AlertResolved,
@@ -196,6 +220,9 @@ impl TimelineKind {
         Self::Held,
         Self::RuleMatched,
         Self::Flapping,
+        Self::Escalated,
+        Self::SlaBreached,
+        Self::AcknowledgementExpired,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -215,6 +242,9 @@ impl TimelineKind {
             Self::Held => "held",
             Self::RuleMatched => "rule_matched",
             Self::Flapping => "flapping",
+            Self::Escalated => "escalated",
+            Self::SlaBreached => "sla_breached",
+            Self::AcknowledgementExpired => "acknowledgement_expired",
         }
     }
 
@@ -242,23 +272,54 @@ pub enum NotifyReason {
     Resolved,
     /// An alert of the incident started flapping: one page instead of one per change.
     Flapping,
+    /// Nobody acknowledged in time: the next tier of the escalation policy is paged.
+    Escalated,
+    /// A time-to-acknowledge or time-to-resolve target was missed.
+    SlaBreached,
+    /// An acknowledgement expired: the incident is triggered again and pages anew.
+    Retriggered,
 }
 
 impl NotifyReason {
+    pub const ALL: [Self; 7] = [
+        Self::Opened,
+        Self::Acknowledged,
+        Self::Resolved,
+        Self::Flapping,
+        Self::Escalated,
+        Self::SlaBreached,
+        Self::Retriggered,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Opened => "opened",
             Self::Acknowledged => "acknowledged",
             Self::Resolved => "resolved",
             Self::Flapping => "flapping",
+            Self::Escalated => "escalated",
+            Self::SlaBreached => "sla_breached",
+            Self::Retriggered => "retriggered",
         }
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        [Self::Opened, Self::Acknowledged, Self::Resolved, Self::Flapping]
-            .into_iter()
-            .find(|r| r.as_str() == value)
+        Self::ALL.into_iter().find(|r| r.as_str() == value)
     }
+}
+
+/// Who a notification pages on behalf of an escalation policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub policy: crate::EscalationPolicyId,
+    /// The tier's index in the policy (0 is the first).
+    pub tier: usize,
+    /// 0 for the first pass through the tiers.
+    pub round: u32,
+    /// The person paged; `None` when the tier names a channel.
+    pub user: Option<crate::UserId>,
+    /// How the user was chosen: `on call in noc-primary`, `named in the tier`.
+    pub via: String,
 }
 
 /// A notification the engine wants sent; the store puts it in the outbox in
@@ -270,4 +331,6 @@ pub struct Notification {
     pub channel: ChannelId,
     pub reason: NotifyReason,
     pub at: Timestamp,
+    /// Set when an escalation policy pages someone through this channel.
+    pub page: Option<Page>,
 }

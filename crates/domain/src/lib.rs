@@ -10,8 +10,9 @@ pub mod severity;
 pub mod suppression;
 
 pub use config::{
-    Channel, ChannelKind, Config, Criticality, DeliverySettings, Environment, Grouping,
-    Integration, IntegrationKind, PriorityMatrix, Service, Tenant, Tier, UsersAffected,
+    BusinessHours, Channel, ChannelKind, Config, Criticality, DeliverySettings, Environment,
+    Grouping, Integration, IntegrationKind, PriorityMatrix, Service, SlaTarget, Tenant, Tier,
+    UsersAffected,
 };
 pub use event::{Event, EventAction, Labels, Link, SourceKind};
 pub use ids::{
@@ -19,8 +20,8 @@ pub use ids::{
     ServiceId, SilenceId, TenantId, UserId,
 };
 pub use incident::{
-    Alert, AlertStatus, Incident, IncidentStatus, Notification, NotifyReason, Priority,
-    TimelineEntry, TimelineKind, Triage,
+    Alert, AlertStatus, Escalation, Incident, IncidentStatus, Notification, NotifyReason, Page,
+    Priority, TimelineEntry, TimelineKind, Triage,
 };
 pub use severity::Severity;
 

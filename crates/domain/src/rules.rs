@@ -106,6 +106,8 @@ pub enum EventAction {
     RemoveLabel(String),
     /// Hand the event to another service of the same tenant.
     Route(ServiceId),
+    /// Rewrite the summary, which becomes the alert's and a new incident's title.
+    SetSummary(LabelValue),
 }
 
 /// The value a label is set to.

@@ -246,9 +246,11 @@ mod tests {
 
     #[test]
     fn matchers_parse_and_match_like_alertmanager() {
-        let service = ServiceId::parse("acme-vpn").unwrap();
+        let service = ServiceId::parse("acme-vpn").expect("a valid id");
         let alert = labels(&[("alertname", "VpnTunnelDown"), ("site", "fra")]);
-        let m = |text: &str| Matcher::parse(text).unwrap().matches(&alert, &service, "critical");
+        let m = |text: &str| {
+            Matcher::parse(text).expect("a valid matcher").matches(&alert, &service, "critical")
+        };
         assert!(m("site=fra"));
         assert!(m("site=\"fra\""));
         assert!(!m("site!=fra"));

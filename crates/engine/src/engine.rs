@@ -14,6 +14,10 @@ use rules::{CompiledRules, EventContext, IncidentChange, IncidentContext};
 
 use crate::priority::{self, Impact};
 
+mod paging;
+
+use paging::Timer;
+
 /// How long drops by event rules are counted before the incident's timeline
 /// says so in one line ("rule `vpn-noise` dropped 14 events").
 const DROP_SUMMARY_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
@@ -34,6 +38,15 @@ pub enum Effect {
     Dropped {
         tenant: TenantId,
         rule: Arc<str>,
+    },
+    /// An SLA target was missed; the edge counts it.
+    SlaBreached {
+        tenant: TenantId,
+        incident: IncidentId,
+        /// `acknowledge` or `resolve`.
+        target: &'static str,
+        /// The tenant's tier.
+        tier: &'static str,
     },
 }
 
@@ -139,6 +152,8 @@ pub struct Engine {
     open_by_group: HashMap<GroupKey, IncidentId>,
     /// Incidents whose opening notification waits for the group wait to end.
     pending_open: BTreeSet<(Timestamp, IncidentId)>,
+    /// Escalation, acknowledgement-expiry and SLA timers of open incidents.
+    timers: BTreeSet<(Timestamp, IncidentId, Timer)>,
     next_alert_id: i64,
     next_incident_id: i64,
     /// Incident rules to run once the alert being handled is in place.
@@ -178,6 +193,7 @@ impl Engine {
             incidents: HashMap::new(),
             open_by_group: HashMap::new(),
             pending_open: BTreeSet::new(),
+            timers: BTreeSet::new(),
             next_alert_id: restored.max_alert_id + 1,
             next_incident_id: restored.max_incident_id + 1,
             pending_rules: None,
@@ -198,7 +214,9 @@ impl Engine {
             engine
                 .open_by_group
                 .insert((incident.tenant.clone(), incident.group_key.clone()), incident.id);
-            engine.incidents.insert(incident.id, incident);
+            let id = incident.id;
+            engine.incidents.insert(id, incident);
+            engine.restore_timers(id);
         }
         for alert in restored.alerts.into_iter().filter(|a| a.status != AlertStatus::Resolved) {
             engine.members.entry(alert.incident_id).or_default().insert(alert.dedup_key.clone());
@@ -247,6 +265,7 @@ impl Engine {
             self.recheck_at.first().copied(),
             self.drops_due,
             self.flap_due.first().map(|(at, _)| *at),
+            self.timers.first().map(|(at, ..)| *at),
         ]
         .into_iter()
         .flatten()
@@ -458,6 +477,7 @@ impl Engine {
             self.flap_due.pop_first();
             self.flap_quiet(now, key, effects);
         }
+        self.fire_timers(now, effects);
     }
 
     /// The group wait of an incident is over: page, unless something holds the page back.
@@ -467,6 +487,13 @@ impl Engine {
             return;
         }
         if let Some(reason) = self.hold_reason(now, id) {
+            self.hold(now, id, reason, effects);
+            return;
+        }
+        if let Some((reason, opens)) = self.off_hours(now, id) {
+            if let Some(opens) = opens {
+                self.recheck_at.insert(opens);
+            }
             self.hold(now, id, reason, effects);
             return;
         }
@@ -485,6 +512,7 @@ impl Engine {
             )));
         }
         self.notify_incident(now, id, NotifyReason::Opened, effects);
+        self.start_escalation(now, id, NotifyReason::Opened, effects);
     }
 
     fn hold(&mut self, now: Timestamp, id: IncidentId, reason: String, effects: &mut Vec<Effect>) {
@@ -585,7 +613,8 @@ impl Engine {
             if !all_match(&rule.target, &alert.labels, &alert.service, severity) {
                 continue;
             }
-            let source = self.alerts.iter().find(|(other_key, other)| {
+            // The oldest matching alert, so the answer is the same on every run.
+            let source = self.alerts.iter().filter(|(other_key, other)| {
                 *other_key != key
                     && other.tenant == alert.tenant
                     && all_match(
@@ -599,7 +628,7 @@ impl Engine {
                         .iter()
                         .all(|name| other.labels.get(name) == alert.labels.get(name))
             });
-            if let Some((_, source)) = source {
+            if let Some((_, source)) = source.min_by_key(|(_, other)| other.id) {
                 return Some(format!(
                     "inhibited by alert {} ({}) under rule `{}`",
                     source.id, source.summary, rule.id
@@ -961,6 +990,7 @@ impl Engine {
         self.incidents.insert(id, incident);
         self.dirty_incidents.insert(id);
         self.pending_open.insert((add(now, wait), id));
+        self.schedule_sla(id);
         // Rules see the incident before its first page, so a priority or
         // channel they set is in it. They run once the alert is in place.
         self.pending_rules = Some((id, IncidentChange::Opened));
@@ -1022,6 +1052,7 @@ impl Engine {
             actor,
         )));
         self.held.remove(&id);
+        self.schedule_acknowledgement_expiry(now, id);
         if notified {
             self.notify_incident(now, id, NotifyReason::Acknowledged, effects);
         }
@@ -1153,7 +1184,10 @@ impl Engine {
         incident.severity = severity;
         incident.title.clone_from(&event.summary);
         self.dirty_incidents.insert(id);
-        if priority != incident.priority && incident.triage.priority_rule.is_none() {
+        if priority == incident.priority && incident.triage.priority_rule.is_none() {
+            // Same level, but the sentence names the new severity.
+            incident.priority_reason = reason;
+        } else if incident.triage.priority_rule.is_none() {
             let message = format!("priority {} → {priority}: {reason}", incident.priority);
             incident.priority = priority;
             incident.priority_reason = reason;
@@ -1164,6 +1198,7 @@ impl Engine {
                 message,
                 actor,
             )));
+            self.schedule_sla(id);
         }
     }
 
@@ -1214,6 +1249,7 @@ impl Engine {
                 channel: channel.clone(),
                 reason,
                 at: now,
+                page: None,
             }));
             effects.push(Effect::Timeline(entry(
                 incident,
@@ -1314,6 +1350,7 @@ impl Engine {
         }
         if open {
             self.dirty_incidents.insert(id);
+            self.schedule_sla(id);
         }
         // Channels added after the opening page get it now.
         if paged && open && !added.is_empty() {
@@ -1325,6 +1362,7 @@ impl Engine {
                     channel: channel.clone(),
                     reason: NotifyReason::Opened,
                     at: now,
+                    page: None,
                 }));
                 effects.push(Effect::Timeline(entry(
                     incident,

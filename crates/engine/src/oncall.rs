@@ -239,6 +239,19 @@ pub fn window_at(
         .find(|(opens, closes)| *opens <= at && at < *closes)
 }
 
+/// When the next window of `restrictions` opens after `at` (local times of
+/// `time_zone`), looking up to eight days ahead; `None` when none does or
+/// the zone is unknown. Used to hold low-priority pages until business hours.
+pub fn next_window_opens(
+    time_zone_name: &str,
+    restrictions: &[Restriction],
+    at: Timestamp,
+) -> Option<Timestamp> {
+    let tz = time_zone(time_zone_name).ok()?;
+    let until = at.checked_add(SignedDuration::from_hours(8 * 24)).ok()?;
+    windows(&tz, restrictions, at, until).into_iter().map(|(opens, _)| opens).find(|o| *o > at)
+}
+
 fn time_zone(name: &str) -> Result<TimeZone, ScheduleError> {
     domain::oncall::time_zone(name)
         .ok_or_else(|| ScheduleError::UnknownTimeZone { time_zone: name.to_owned() })

@@ -26,6 +26,7 @@ fn config() -> Config {
             tier: Tier::ALL[i % 4],
             notify: Vec::new(),
             escalation_policy: None,
+            business_hours: None,
         })
         .collect();
     let services = (0..200)
@@ -40,6 +41,8 @@ fn config() -> Config {
             group_wait: None,
             auto_resolve: None,
             escalation_policy: None,
+            acknowledge_timeout: None,
+            off_hours_paging: None,
         })
         .collect();
     Config {
@@ -57,6 +60,8 @@ fn config() -> Config {
         rules: Default::default(),
         maintenance: Vec::new(),
         inhibit: Vec::new(),
+        sla: Vec::new(),
+        escalation_by_tier: Default::default(),
     }
 }
 

@@ -76,6 +76,9 @@ pub enum EventEffect {
     Routed {
         to: ServiceId,
     },
+    SummarySet {
+        summary: String,
+    },
 }
 
 impl fmt::Display for EventEffect {
@@ -92,6 +95,7 @@ impl fmt::Display for EventEffect {
             Self::LabelSet { name, value } => write!(f, "label {name}={value:?}"),
             Self::LabelRemoved { name } => write!(f, "label {name} removed"),
             Self::Routed { to } => write!(f, "routed to service {to}"),
+            Self::SummarySet { summary } => write!(f, "summary {summary:?}"),
         }
     }
 }
@@ -296,6 +300,20 @@ impl CompiledRules {
                         }
                     }
                 }
+                CompiledEventAction::SetSummary(CompiledLabelValue::Cel(program)) => {
+                    match execute(program, cel).map_err(|message| error("summary", message))? {
+                        Value::String(value) if !value.trim().is_empty() => {
+                            label_values.push(Arc::unwrap_or_clone(value));
+                        }
+                        Value::String(_) => {
+                            return Err(error("summary", "gave an empty summary".to_owned()));
+                        }
+                        other => {
+                            let message = format!("must give a string, gave {}", other.type_of());
+                            return Err(error("summary", message));
+                        }
+                    }
+                }
                 CompiledEventAction::Route(target) if target != service => {
                     match ctx.config.service(target) {
                         None => {
@@ -394,6 +412,16 @@ fn apply_plan<'r>(
                 if event.labels.get(name) != Some(&value) {
                     event.labels.insert(name.clone(), value.clone());
                     effects.push(EventEffect::LabelSet { name: name.clone(), value });
+                }
+            }
+            CompiledEventAction::SetSummary(value) => {
+                let summary = match value {
+                    CompiledLabelValue::Literal(text) => text.clone(),
+                    CompiledLabelValue::Cel(_) => label_values.next().unwrap_or_default(),
+                };
+                if event.summary != summary {
+                    event.summary.clone_from(&summary);
+                    effects.push(EventEffect::SummarySet { summary });
                 }
             }
             CompiledEventAction::RemoveLabel(name) => {

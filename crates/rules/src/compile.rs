@@ -119,6 +119,7 @@ pub(crate) enum CompiledEventAction {
     SetLabel { name: String, value: CompiledLabelValue },
     RemoveLabel(String),
     Route(ServiceId),
+    SetSummary(CompiledLabelValue),
 }
 
 pub(crate) enum CompiledLabelValue {
@@ -372,6 +373,22 @@ impl Compiler<'_> {
                 CompiledEventAction::RemoveLabel(name.clone())
             }
             EventAction::Route(service) => CompiledEventAction::Route(service.clone()),
+            EventAction::SetSummary(value) => {
+                let value = match value {
+                    LabelValue::Literal(text) if text.trim().is_empty() => {
+                        self.error(at, "summary", at.line, 0, "a summary must not be empty");
+                        return None;
+                    }
+                    LabelValue::Literal(text) => CompiledLabelValue::Literal(text.clone()),
+                    LabelValue::Cel(source) => CompiledLabelValue::Cel(self.expression(
+                        at,
+                        "summary",
+                        source,
+                        &EVENT_SCHEMA,
+                    )?),
+                };
+                CompiledEventAction::SetSummary(value)
+            }
         })
     }
 

@@ -382,6 +382,13 @@ pub fn incident_json(incident: &domain::Incident) -> Value {
         "held": incident.triage.held,
         "flapping": incident.triage.flapping,
         "priority_rule": incident.triage.priority_rule,
+        "escalation": incident.triage.escalation.as_ref().map(|state| json!({
+            "policy": state.policy.as_str(),
+            "started_at": ts(state.started_at),
+            "tier": state.tier + 1,
+            "round": state.round + 1,
+        })),
+        "sla_breached": incident.triage.sla_breached,
     })
 }
 

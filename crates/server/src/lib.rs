@@ -8,6 +8,7 @@ pub mod http;
 pub mod metrics;
 pub mod oncall;
 pub mod replay;
+pub mod ruletest;
 pub mod silences;
 pub mod ui;
 pub mod writer;

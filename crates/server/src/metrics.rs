@@ -53,6 +53,11 @@ const HELP: &[(&str, &str, &str)] = &[
     ("watchfloor_commits_total", "counter", "Store transactions committed by the engine loop."),
     ("watchfloor_rule_errors_total", "counter", "Rules skipped because they failed to evaluate."),
     ("watchfloor_rule_drops_total", "counter", "Events dropped by event rules."),
+    (
+        "watchfloor_sla_breaches_total",
+        "counter",
+        "SLA targets missed, by target (acknowledge, resolve) and tenant tier.",
+    ),
     ("watchfloor_commit_failures_total", "counter", "Store transactions that failed."),
     (
         "watchfloor_ingest_latency_seconds",

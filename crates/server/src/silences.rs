@@ -203,5 +203,7 @@ pub async fn expire(
     let Some(expired) = receipt.silence else {
         return Err(ApiError::unavailable("the silence was not expired"));
     };
-    Ok(Json(silence_json(&expired, now)))
+    // Its state as of the expiry, which the engine stamped after `now`.
+    let as_of = expired.expired_at.map_or(now, |at| at.max(now));
+    Ok(Json(silence_json(&expired, as_of)))
 }

@@ -112,7 +112,7 @@ header{display:flex;gap:1rem;align-items:center;padding:.6rem 1rem;background:#1
 main{padding:1rem}h1{font-size:1.2rem;margin:.2rem 0 1rem}h2{font-size:1rem;margin:1.4rem 0 .5rem}
 table{width:100%;border-collapse:collapse}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #232a31;vertical-align:top}
 th{color:#8b949e;font-weight:600;font-size:.8rem;text-transform:uppercase}
-a{color:#58a6ff}.muted{color:#8b949e}
+a{color:#58a6ff}.muted{color:#8b949e}.triage{border-left:3px solid #d29922;padding:.3em .8em;background:#1c1f26}
 .p{display:inline-block;min-width:2.2em;text-align:center;border-radius:3px;font-weight:700;padding:0 .3em}
 .p1{background:#da3633;color:#fff}.p2{background:#db6d28;color:#fff}.p3{background:#d29922;color:#000}.p4{background:#388bfd;color:#fff}.p5{background:#484f58;color:#fff}
 .st-triggered{color:#ff7b72}.st-acknowledged{color:#d29922}.st-resolved{color:#3fb950}
@@ -284,6 +284,53 @@ async fn noc_page(
     Ok(page("NOC", &body).into_response())
 }
 
+/// Why the incident did or did not page, and where its escalation and SLA
+/// stand: the first thing a responder asks of a quiet incident.
+fn triage_panel(document: &Value) -> String {
+    let mut lines = Vec::new();
+    if let Some(held) = document.get("held").and_then(Value::as_str) {
+        lines.push(format!(r#"<strong>Not paged:</strong> {}"#, escape(held)));
+    }
+    if document.get("flapping").and_then(Value::as_bool) == Some(true) {
+        lines.push("<strong>Flapping:</strong> its state changes no longer page".to_owned());
+    }
+    if let Some(escalation) = document.get("escalation").filter(|e| e.is_object()) {
+        let field = |key: &str| escalation.get(key).map(ToString::to_string).unwrap_or_default();
+        lines.push(format!(
+            "<strong>Escalation:</strong> policy {} at tier {}, round {} (started {})",
+            escape(escalation.get("policy").and_then(Value::as_str).unwrap_or("")),
+            escape(&field("tier")),
+            escape(&field("round")),
+            escape(escalation.get("started_at").and_then(Value::as_str).unwrap_or("")),
+        ));
+    }
+    let breached: Vec<&str> = document
+        .get("sla_breached")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    if !breached.is_empty() {
+        let missed = breached.join(" and ");
+        lines.push(format!("<strong>SLA breached:</strong> {}", escape(&missed)));
+    }
+    let tags: Vec<&str> = document
+        .get("tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    if !tags.is_empty() {
+        lines.push(format!("<strong>Tags:</strong> {}", escape(&tags.join(", "))));
+    }
+    if lines.is_empty() {
+        return String::new();
+    }
+    format!(r#"<p class="triage">{}</p>"#, lines.join("<br>"))
+}
+
 fn detail_region(document: &Value) -> String {
     let text = |key: &str| document.get(key).and_then(Value::as_str).unwrap_or("").to_owned();
     let number = |key: &str| document.get(key).and_then(Value::as_i64).unwrap_or(0);
@@ -324,6 +371,7 @@ fn detail_region(document: &Value) -> String {
             )
         },
     );
+    out.push_str(&triage_panel(document));
     let id = number("id");
     if status != "resolved" {
         let _ = write!(out, r#"<p>"#);

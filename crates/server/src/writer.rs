@@ -373,6 +373,10 @@ impl EngineLoop {
                 Effect::Dropped { rule, .. } => {
                     self.metrics.inc("watchfloor_rule_drops_total", &[("rule", &rule)]);
                 }
+                Effect::SlaBreached { target, tier, .. } => {
+                    let labels = [("target", target), ("tier", tier)];
+                    self.metrics.inc("watchfloor_sla_breaches_total", &labels);
+                }
                 Effect::Notify(notification) => {
                     let Some(channel) = config.channel(&notification.channel) else { continue };
                     let incident = changes
@@ -398,6 +402,7 @@ impl EngineLoop {
                             config.public_url.trim_end_matches('/'),
                             incident.id
                         ),
+                        page: notification.page.as_ref(),
                     };
                     let body = channels::render(&channel.kind, &context).to_string();
                     batch.outbox.push(OutboxRecord {

@@ -19,9 +19,9 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0001_initial.sql"),
     },
     Migration {
-        version: 3,
+        version: 2,
         name: "triage",
-        sql: include_str!("../migrations/sqlite/0003_triage.sql"),
+        sql: include_str!("../migrations/sqlite/0002_triage.sql"),
     },
 ];
 
@@ -32,9 +32,9 @@ pub(crate) const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0001_initial.sql"),
     },
     Migration {
-        version: 3,
+        version: 2,
         name: "triage",
-        sql: include_str!("../migrations/postgres/0003_triage.sql"),
+        sql: include_str!("../migrations/postgres/0002_triage.sql"),
     },
 ];
 

@@ -41,6 +41,25 @@ enum Commands {
     },
     /// Create, list and expire silences on a running server.
     Silence(silence::SilenceArgs),
+    /// Test a configuration offline: `watchfloor test rules FILE` runs rule unit tests.
+    Test {
+        #[command(subcommand)]
+        command: TestCommands,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TestCommands {
+    /// Run rule unit tests: events in, expected incidents, notifications and timelines out.
+    ///
+    /// Each test sends its events through a fresh engine on a simulated clock
+    /// and compares what comes out with what it expects. Exit status 0: every
+    /// test passed; 1: a test failed; 2: a file or its configuration is malformed.
+    Rules {
+        /// YAML test files: `config` (or `config_inline`) and `tests`.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -76,6 +95,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Commands::Test { command: TestCommands::Rules { files } } => test_rules(&files),
         Commands::Silence(args) => match silence::run(args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
@@ -124,6 +144,47 @@ fn check(file: &std::path::Path) -> ExitCode {
             eprintln!("watchfloor: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Runs every file's tests; a malformed file is reported and its tests skipped.
+fn test_rules(files: &[PathBuf]) -> ExitCode {
+    let mut outcomes = Vec::new();
+    let mut malformed = false;
+    for file in files {
+        let tests = match server::ruletest::load(file) {
+            Ok(tests) => tests,
+            Err(server::ruletest::RuleTestError::Invalid(diagnostics)) => {
+                for diagnostic in &diagnostics {
+                    eprintln!("{diagnostic}");
+                }
+                eprintln!("{}: {} error(s)", file.display(), diagnostics.len());
+                malformed = true;
+                continue;
+            }
+            Err(error) => {
+                eprintln!("watchfloor: {error}");
+                malformed = true;
+                continue;
+            }
+        };
+        if files.len() > 1 {
+            println!("{}:", file.display());
+        }
+        for outcome in server::ruletest::run(&tests) {
+            print!("{}", outcome.render());
+            outcomes.push(outcome);
+        }
+    }
+    if !(malformed && outcomes.is_empty()) {
+        println!("{}", server::ruletest::summary(&outcomes));
+    }
+    if malformed {
+        ExitCode::from(2)
+    } else if outcomes.iter().all(server::ruletest::TestOutcome::passed) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 

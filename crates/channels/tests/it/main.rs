@@ -58,6 +58,7 @@ pub fn context(incident: &Incident, reason: NotifyReason) -> RenderContext<'_> {
         service_name: "VPN Gateway",
         reason,
         incident_url: "https://watchfloor.example.com/incidents/42".into(),
+        page: None,
     }
 }
 

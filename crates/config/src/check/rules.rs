@@ -25,6 +25,7 @@ const EVENT_RULE_KEYS: &[&str] = &[
     "labels",
     "remove_labels",
     "route",
+    "summary",
     "stop",
 ];
 const INCIDENT_RULE_KEYS: &[&str] =
@@ -154,12 +155,18 @@ impl Checker<'_> {
             spec.actions.push(EventAction::Route(service.value.clone()));
             draft.routes.push(service);
         }
+        if let Some(node) = fields.get("summary") {
+            let path = fields.path("summary");
+            if let Some(value) = self.text_or_cel(node, &path) {
+                spec.actions.push(EventAction::SetSummary(value));
+            }
+        }
         if spec.actions.is_empty() && self.diagnostics.len() == before {
             self.error(
                 fields.mark,
                 path,
                 "an event rule needs an action: drop, severity, severity_from_label, labels, \
-                 remove_labels or route",
+                 remove_labels, route or summary",
             );
         }
         (self.diagnostics.len() == before).then_some(spec)
@@ -205,23 +212,21 @@ impl Checker<'_> {
         for (key, value) in pairs {
             let Some(name) = self.non_empty_string(key, path) else { continue };
             let entry_path = format!("{path}.{name}");
-            let value = match &value.kind {
-                Kind::Mapping(_) => {
-                    let Some(fields) =
-                        self.fields(value, &entry_path, "a CEL label value", CEL_VALUE_KEYS)
-                    else {
-                        continue;
-                    };
-                    let Some(node) = self.required(&fields, "cel") else { continue };
-                    let Some(cel) = self.cel(node, &fields.path("cel")) else { continue };
-                    LabelValue::Cel(cel)
-                }
-                _ => match self.string(value, &entry_path) {
-                    Some(text) => LabelValue::Literal(text),
-                    None => continue,
-                },
-            };
+            let Some(value) = self.text_or_cel(value, &entry_path) else { continue };
             actions.push(EventAction::SetLabel { name, value });
+        }
+    }
+
+    /// A literal string, or `{cel: EXPRESSION}` giving one.
+    fn text_or_cel(&mut self, node: &Node, path: &str) -> Option<LabelValue> {
+        match &node.kind {
+            Kind::Mapping(_) => {
+                let fields = self.fields(node, path, "a CEL value", CEL_VALUE_KEYS)?;
+                let cel_node = self.required(&fields, "cel")?;
+                let cel = self.cel(cel_node, &fields.path("cel"))?;
+                Some(LabelValue::Cel(cel))
+            }
+            _ => self.string(node, path).map(LabelValue::Literal),
         }
     }
 
@@ -299,5 +304,86 @@ impl Checker<'_> {
             );
         }
         (self.diagnostics.len() == before).then_some(spec)
+    }
+}
+
+impl Checker<'_> {
+    /// `rule_packs: [aws-security-baseline]` of a tenant: names of built-in packs.
+    pub(super) fn rule_packs(&mut self, node: &Node, path: &str) -> Vec<At<String>> {
+        let Some(items) = self.list(node, path, "rule pack names") else { return Vec::new() };
+        let known = crate::packs::names();
+        let mut packs: Vec<At<String>> = Vec::new();
+        for (position, item) in items.iter().enumerate() {
+            let item_path = index(path, position);
+            let Some(name) = self.string(item, &item_path) else { continue };
+            if !known.contains(&name.as_str()) {
+                let hint = crate::suggest::hint(&name, known.iter().copied());
+                let message = format!(
+                    "unknown rule pack `{name}`{hint}; the packs are: {}",
+                    known.join(", ")
+                );
+                self.error(item.mark, &item_path, message);
+            } else if packs.iter().any(|pack| pack.value == name) {
+                self.error(item.mark, &item_path, format!("rule pack `{name}` is listed twice"));
+            } else {
+                packs.push(At { value: name, mark: item.mark, path: item_path });
+            }
+        }
+        packs
+    }
+
+    /// Puts the rules of every pack a tenant turned on before the
+    /// configuration's own, each limited to the tenants that turned it on.
+    pub(super) fn add_rule_packs(&mut self, drafts: &mut super::Drafts) {
+        let mut events = Vec::new();
+        let mut incidents = Vec::new();
+        for (name, _) in crate::packs::PACKS {
+            let tenants: Vec<String> = drafts
+                .tenants
+                .iter()
+                .filter(|tenant| tenant.rule_packs.iter().any(|pack| pack.value == *name))
+                .filter_map(|tenant| {
+                    tenant.id.as_ref().map(|id| format!("{:?}", id.value.as_str()))
+                })
+                .collect();
+            if tenants.is_empty() {
+                continue;
+            }
+            let rules = match crate::packs::rules(name) {
+                Some(Ok(rules)) => rules,
+                Some(Err(diagnostics)) => {
+                    for diagnostic in diagnostics {
+                        let message = format!("in {}: {}", diagnostic.file, diagnostic.message);
+                        self.error(Mark::default(), &diagnostic.field, message);
+                    }
+                    continue;
+                }
+                None => continue,
+            };
+            let scope = format!("tenant.id in [{}]", tenants.join(", "));
+            let limit = |when: &mut CelSource| {
+                when.text = format!("{scope} && ({})", when.text);
+                when.at = Position::default();
+            };
+            for mut rule in rules.events {
+                limit(&mut rule.when);
+                events.push(rule);
+            }
+            for mut rule in rules.incidents {
+                limit(&mut rule.when);
+                incidents.push(rule);
+            }
+        }
+        if events.is_empty() && incidents.is_empty() {
+            return;
+        }
+        let own = &mut drafts.rules.rules;
+        events.append(&mut own.events);
+        incidents.append(&mut own.incidents);
+        own.events = events;
+        own.incidents = incidents;
+        if !drafts.rules_section {
+            drafts.rules.complete = true;
+        }
     }
 }

@@ -40,36 +40,7 @@ impl Checker<'_> {
             "service id",
             ServiceId::parse,
         );
-        let time_zone = self.required(&fields, "time_zone").and_then(|n| {
-            let path = fields.path("time_zone");
-            let name = self.string(n, &path)?;
-            if domain::oncall::time_zone(&name).is_none() {
-                self.error(
-                    n.mark,
-                    &path,
-                    format!(
-                        "unknown time zone {name:?}: expected an IANA name such as Europe/Berlin"
-                    ),
-                );
-                return None;
-            }
-            Some(name)
-        });
-        let windows = self.required(&fields, "windows").and_then(|n| {
-            let path = fields.path("windows");
-            let items = self.list(n, &path, "windows")?;
-            if items.is_empty() {
-                self.error(n.mark, &path, "a maintenance window needs at least one window");
-                return None;
-            }
-            let before = self.diagnostics.len();
-            let windows: Vec<_> = items
-                .iter()
-                .enumerate()
-                .filter_map(|(position, item)| self.restriction(item, &index(&path, position)))
-                .collect();
-            (self.diagnostics.len() == before).then_some(windows)
-        });
+        let (time_zone, windows) = self.zoned_windows(&fields, "a maintenance window");
         if let (Some(id), Some(tenant), Some(time_zone), Some(windows)) =
             (&id, &draft.tenant, time_zone, windows)
         {

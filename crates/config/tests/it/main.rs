@@ -1,6 +1,7 @@
 //! Integration tests of watchfloor-config: the example, and every error class with its exact line.
 
 mod oncall;
+mod paging;
 mod priority;
 mod rules;
 
@@ -261,7 +262,7 @@ fn a_misspelt_key_is_reported_with_a_suggestion() {
     assert_eq!(
         diagnostic.to_string(),
         "test.yaml:3:5: tenants[0].teir: unknown field `teir` (did you mean `tier`?); \
-         expected one of: id, name, tier, notify, escalation_policy"
+         expected one of: id, name, tier, notify, escalation_policy, business_hours, rule_packs"
     );
 }
 

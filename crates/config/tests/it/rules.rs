@@ -68,7 +68,7 @@ fn every_action_is_read_in_the_documented_order() {
     assert!(matches!(&db.actions[3], EventAction::SetLabel { name, value: LabelValue::Cel(_) }
         if name == "host"));
     assert_eq!(db.actions[4], EventAction::RemoveLabel("pod".into()));
-    assert_eq!(db.actions[5], EventAction::Route(ServiceId::parse("acme-db").unwrap()));
+    assert_eq!(db.actions[5], EventAction::Route(ServiceId::parse("acme-db").expect("a valid id")));
 
     let incident = &config.rules.incidents[0];
     assert_eq!((incident.when.at.line, incident.when.at.column), (line(19), 9), "block scalar");
@@ -79,7 +79,7 @@ fn every_action_is_read_in_the_documented_order() {
                 priority: Priority::P1,
                 reason: "the database is the business".into()
             },
-            IncidentAction::Notify(ChannelId::parse("noc").unwrap()),
+            IncidentAction::Notify(ChannelId::parse("noc").expect("a valid id")),
             IncidentAction::Note("see the runbook".into()),
             IncidentAction::Tag("db".into()),
         ]
@@ -158,4 +158,38 @@ fn duplicate_rule_ids_are_refused() {
         diagnostics.iter().any(|d| d.line == line(4) && d.message.contains("same")),
         "{diagnostics:?}"
     );
+}
+
+#[test]
+fn every_rule_pack_checks_and_is_limited_to_the_tenants_that_turn_it_on() {
+    for name in watchfloor_config::packs::names() {
+        let rules = watchfloor_config::packs::rules(name).expect("a known pack");
+        let rules = rules.unwrap_or_else(|diagnostics| panic!("{name}: {diagnostics:?}"));
+        assert!(!rules.is_empty(), "{name} has rules");
+    }
+    let config = ok(&doc(&[
+        "tenants:",
+        "  - {id: globex, tier: platinum, rule_packs: [aws-security-baseline]}",
+        "  - {id: corner, tier: bronze}",
+        "rules:",
+        "  events: [{id: own, when: 'true', severity: info}]",
+    ]));
+    let ids: Vec<&str> = config.rules.events.iter().map(|rule| rule.id.as_str()).collect();
+    assert_eq!(ids.first(), Some(&"baseline-root-sign-in"), "the pack runs first: {ids:?}");
+    assert_eq!(ids.last(), Some(&"own"), "{ids:?}");
+    assert!(
+        config
+            .rules
+            .events
+            .iter()
+            .filter(|r| r.id != "own")
+            .all(|r| r.when.text.starts_with("tenant.id in [\"globex\"] && (")),
+        "pack rules only see the tenants that turned the pack on"
+    );
+
+    let diagnostics = errors(&doc(&[
+        "tenants:",                                                             // 1
+        "  - {id: globex, tier: platinum, rule_packs: [aws-security-baselin]}", // 2
+    ]));
+    expect(&diagnostics, "tenants[0].rule_packs[0]", 2, "did you mean `aws-security-baseline`?");
 }

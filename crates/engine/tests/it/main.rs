@@ -4,6 +4,7 @@ extern crate watchfloor_engine as engine;
 
 mod lifecycle;
 mod oncall;
+mod paging;
 mod properties;
 mod triage;
 
@@ -40,6 +41,7 @@ pub fn config(group_wait: Duration, group_by: &[&str]) -> Arc<Config> {
                 tier: Tier::Platinum,
                 notify: vec![hook.clone()],
                 escalation_policy: None,
+                business_hours: None,
             },
             Tenant {
                 id: tenant("corner"),
@@ -47,6 +49,7 @@ pub fn config(group_wait: Duration, group_by: &[&str]) -> Arc<Config> {
                 tier: Tier::Bronze,
                 notify: vec![],
                 escalation_policy: None,
+                business_hours: None,
             },
         ],
         services: vec![
@@ -61,6 +64,8 @@ pub fn config(group_wait: Duration, group_by: &[&str]) -> Arc<Config> {
                 group_wait: None,
                 auto_resolve: None,
                 escalation_policy: None,
+                acknowledge_timeout: None,
+                off_hours_paging: None,
             },
             Service {
                 id: service("corner-printer"),
@@ -73,6 +78,8 @@ pub fn config(group_wait: Duration, group_by: &[&str]) -> Arc<Config> {
                 group_wait: None,
                 auto_resolve: Some(false),
                 escalation_policy: None,
+                acknowledge_timeout: None,
+                off_hours_paging: None,
             },
         ],
         integrations: vec![],
@@ -95,6 +102,8 @@ pub fn config(group_wait: Duration, group_by: &[&str]) -> Arc<Config> {
         rules: Default::default(),
         maintenance: Vec::new(),
         inhibit: Vec::new(),
+        sla: Vec::new(),
+        escalation_by_tier: Default::default(),
     })
 }
 

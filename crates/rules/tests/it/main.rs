@@ -48,6 +48,8 @@ fn service_config(
         group_wait: None,
         auto_resolve: None,
         escalation_policy: None,
+        acknowledge_timeout: None,
+        off_hours_paging: None,
     }
 }
 
@@ -61,6 +63,7 @@ pub fn config() -> Config {
                 tier: Tier::Platinum,
                 notify: Vec::new(),
                 escalation_policy: None,
+                business_hours: None,
             },
             Tenant {
                 id: tenant("corner-dental"),
@@ -68,6 +71,7 @@ pub fn config() -> Config {
                 tier: Tier::Bronze,
                 notify: Vec::new(),
                 escalation_policy: None,
+                business_hours: None,
             },
         ],
         services: vec![
@@ -96,6 +100,8 @@ pub fn config() -> Config {
         rules: Default::default(),
         maintenance: Vec::new(),
         inhibit: Vec::new(),
+        sla: Vec::new(),
+        escalation_by_tier: Default::default(),
     }
 }
 

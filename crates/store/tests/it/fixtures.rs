@@ -100,6 +100,7 @@ pub fn outbox(incident: &Incident, channel: &str, due_seconds: i64) -> OutboxRec
             channel: ChannelId::parse(channel).expect("valid channel"),
             reason: NotifyReason::Opened,
             at: at(due_seconds),
+            page: None,
         },
         channel_kind: "webhook".to_owned(),
         body: format!(r#"{{"incident":{},"channel":"{channel}"}}"#, incident.id),

@@ -161,6 +161,7 @@ conformance!(
     concurrent_commits_do_not_fork_the_audit_chain,
     list_incidents_filters_by_status_and_tenant,
     silences_round_trip_and_only_live_ones_load,
+    every_notify_reason_fits_the_outbox,
 );
 
 #[test]

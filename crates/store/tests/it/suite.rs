@@ -8,15 +8,15 @@ use watchfloor_store::{
 use crate::fixtures::*;
 
 pub async fn migrating_twice_is_a_no_op(store: &Store) {
-    assert_eq!(store.schema_version().await.expect("version"), 1);
+    assert_eq!(store.schema_version().await.expect("version"), 2);
     store.commit(&opening(vec![incident(1, "acme", "g")])).await.expect("commit");
     let before = counts(store).await;
     store.migrate().await.expect("second migrate");
     store.migrate().await.expect("third migrate");
-    assert_eq!(store.schema_version().await.expect("version"), 1);
+    assert_eq!(store.schema_version().await.expect("version"), 2);
     assert_eq!(counts(store).await, before);
-    let versions = texts(store, "SELECT name FROM schema_migrations").await;
-    assert_eq!(versions, vec!["initial".to_owned()]);
+    let versions = texts(store, "SELECT name FROM schema_migrations ORDER BY version").await;
+    assert_eq!(versions, vec!["initial".to_owned(), "triage".to_owned()]);
 }
 
 pub async fn reopening_migrates_nothing_and_keeps_data(store: Store, target: String) {
@@ -25,7 +25,7 @@ pub async fn reopening_migrates_nothing_and_keeps_data(store: Store, target: Str
     store.close().await;
     let reopened = Store::open(&target).await.expect("reopening");
     assert_eq!(counts(&reopened).await, before);
-    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 1);
+    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 2);
     reopened.close().await;
 }
 
@@ -431,6 +431,33 @@ pub async fn outbox_retries_then_sends(store: &Store) {
         store.list_deliveries(Some(DeliveryStatus::Pending), 10).await.expect("list").len(),
         1
     );
+}
+
+pub async fn every_notify_reason_fits_the_outbox(store: &Store) {
+    let open = incident(1, "acme", "g");
+    let records = domain::NotifyReason::ALL
+        .into_iter()
+        .map(|reason| {
+            let mut record = outbox(&open, reason.as_str(), 10);
+            record.notification.reason = reason;
+            record
+        })
+        .collect();
+    store
+        .commit(&CommitBatch { incidents: vec![open], outbox: records, ..CommitBatch::default() })
+        .await
+        .expect("every reason is accepted");
+    let mut stored: Vec<_> = store
+        .due_deliveries(at(10), 100)
+        .await
+        .expect("due")
+        .into_iter()
+        .map(|d| d.reason)
+        .collect();
+    stored.sort_by_key(|reason| reason.as_str());
+    let mut expected = domain::NotifyReason::ALL.to_vec();
+    expected.sort_by_key(|reason| reason.as_str());
+    assert_eq!(stored, expected);
 }
 
 pub async fn outbox_dead_letters_visibly(store: &Store) {

@@ -2,9 +2,11 @@
 
 mod alertmanager;
 mod bad_input;
+mod baseline;
 mod check;
 mod cloud;
 mod crash;
+mod escalation;
 mod harness;
 mod notifications;
 mod oncall;
@@ -12,4 +14,7 @@ mod operations;
 mod pagerduty;
 mod prometheus;
 mod receiver;
+mod rule_tests;
+mod storm;
+mod suppression;
 mod ui;

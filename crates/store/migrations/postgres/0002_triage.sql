@@ -1,5 +1,5 @@
 -- Triage: what rules and suppression decided about an incident (JSON), and
--- operators' silences. Keep in step with ../sqlite/0003_triage.sql.
+-- operators' silences. Keep in step with ../sqlite/0002_triage.sql.
 
 ALTER TABLE incidents ADD COLUMN triage TEXT NOT NULL DEFAULT '{}';
 
@@ -17,3 +17,9 @@ CREATE TABLE silences (
 );
 
 CREATE INDEX silences_live ON silences (expired_at, ends_at);
+
+-- Notification reasons grew (flapping, escalated, sla_breached, retriggered).
+ALTER TABLE outbox DROP CONSTRAINT outbox_reason_check;
+ALTER TABLE outbox ADD CONSTRAINT outbox_reason_check CHECK (reason IN (
+    'opened', 'acknowledged', 'resolved', 'flapping', 'escalated', 'sla_breached', 'retriggered'
+));
