@@ -65,6 +65,9 @@ pub fn render_slack(ctx: &RenderContext<'_>) -> Value {
         NotifyReason::Retriggered => {
             format!("{emoji} Acknowledgement expired · {priority} · {tenant} · {title}")
         }
+        NotifyReason::PriorityRaised => {
+            format!("{emoji} Now {priority} · {tenant} · {title}")
+        }
     };
     let header = truncate(&single_line(&header), limit::HEADER_TEXT).into_owned();
 
@@ -160,6 +163,7 @@ fn emoji(reason: NotifyReason, priority: Priority) -> &'static str {
         NotifyReason::Flapping => "🔁",
         NotifyReason::Escalated | NotifyReason::Retriggered => "📟",
         NotifyReason::SlaBreached => "⏰",
+        NotifyReason::PriorityRaised => "⏫",
     }
 }
 

@@ -45,7 +45,8 @@ pub const WEBHOOK_BODY_VERSION: u32 = 1;
 ///   `incident.resolved`, `incident.flapping` (an alert keeps changing state),
 ///   `incident.escalated` (nobody acknowledged: the next tier is paged),
 ///   `incident.sla_breached` (a time-to-acknowledge or -resolve target was
-///   missed) or `incident.retriggered` (an acknowledgement expired). Deliveries are at least once; deduplicate on the
+///   missed), `incident.retriggered` (an acknowledgement expired) or
+///   `incident.priority_raised` (it became more urgent after it was announced). Deliveries are at least once; deduplicate on the
 ///   `Idempotency-Key` request header, which is stable across retries.
 /// - `incident.id`: integer, unique per Watchfloor installation.
 /// - `incident.tenant`, `incident.service`: ids (slugs); `*_name`: display names.
@@ -108,6 +109,7 @@ pub(crate) fn event_name(reason: NotifyReason) -> &'static str {
         NotifyReason::Escalated => "incident.escalated",
         NotifyReason::SlaBreached => "incident.sla_breached",
         NotifyReason::Retriggered => "incident.retriggered",
+        NotifyReason::PriorityRaised => "incident.priority_raised",
     }
 }
 

@@ -278,10 +278,12 @@ pub enum NotifyReason {
     SlaBreached,
     /// An acknowledgement expired: the incident is triggered again and pages anew.
     Retriggered,
+    /// The incident became more urgent after its opening page.
+    PriorityRaised,
 }
 
 impl NotifyReason {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Opened,
         Self::Acknowledged,
         Self::Resolved,
@@ -289,6 +291,7 @@ impl NotifyReason {
         Self::Escalated,
         Self::SlaBreached,
         Self::Retriggered,
+        Self::PriorityRaised,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -300,6 +303,7 @@ impl NotifyReason {
             Self::Escalated => "escalated",
             Self::SlaBreached => "sla_breached",
             Self::Retriggered => "retriggered",
+            Self::PriorityRaised => "priority_raised",
         }
     }
 

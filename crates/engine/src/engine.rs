@@ -1189,6 +1189,7 @@ impl Engine {
             incident.priority_reason = reason;
         } else if incident.triage.priority_rule.is_none() {
             let message = format!("priority {} → {priority}: {reason}", incident.priority);
+            let from = incident.priority;
             incident.priority = priority;
             incident.priority_reason = reason;
             effects.push(Effect::Timeline(entry(
@@ -1199,6 +1200,32 @@ impl Engine {
                 actor,
             )));
             self.schedule_sla(id);
+            self.priority_raised(now, id, from, effects);
+        }
+    }
+
+    /// The priority went up after the opening page: the incident's channels
+    /// hear of it (an unacknowledged P4 that became a P1 must not stay quiet),
+    /// and a page that waited for business hours is looked at again.
+    fn priority_raised(
+        &mut self,
+        now: Timestamp,
+        id: IncidentId,
+        from: domain::Priority,
+        effects: &mut Vec<Effect>,
+    ) {
+        let Some(incident) = self.incidents.get(&id) else { return };
+        if incident.priority >= from {
+            return;
+        }
+        if incident.open_notified {
+            if incident.status == IncidentStatus::Triggered {
+                self.notify_incident(now, id, NotifyReason::PriorityRaised, effects);
+            }
+        } else if self.held.contains(&id)
+            && !self.pending_open.iter().any(|(_, pending)| *pending == id)
+        {
+            self.page_opened(now, id, effects);
         }
     }
 
@@ -1313,6 +1340,7 @@ impl Engine {
         };
         let Some(incident) = incident else { return };
         let mut lines = Vec::new();
+        let from = incident.priority;
         if let Some((priority, reason)) = priority
             && (priority != incident.priority || reason != incident.priority_reason)
         {
@@ -1351,6 +1379,7 @@ impl Engine {
         if open {
             self.dirty_incidents.insert(id);
             self.schedule_sla(id);
+            self.priority_raised(now, id, from, effects);
         }
         // Channels added after the opening page get it now.
         if paged && open && !added.is_empty() {

@@ -34,19 +34,57 @@ fn webhook_body_is_the_documented_contract() {
             "resolved_at": null,
             "resolved_by": null,
             "url": "https://watchfloor.example.com/incidents/42",
-        }
+        },
+        "page": null,
     });
     assert_eq!(body, expected);
 }
 
 #[test]
+fn a_page_says_who_is_paged_and_at_which_tier() {
+    let incident = incident();
+    let page = domain::Page {
+        policy: domain::EscalationPolicyId::parse("noc").expect("valid"),
+        tier: 1,
+        round: 0,
+        user: Some(domain::UserId::parse("ben").expect("valid")),
+        via: "on call in noc-primary".to_owned(),
+    };
+    let ctx = channels::RenderContext {
+        page: Some(&page),
+        ..context(&incident, NotifyReason::Escalated)
+    };
+    let body = render_webhook(&ctx);
+    assert_eq!(body["event"], "incident.escalated");
+    assert_eq!(
+        body["page"],
+        json!({"policy": "noc", "tier": 2, "round": 1, "user": "ben", "via": "on call in noc-primary"})
+    );
+    let slack = render_slack(&ctx).to_string();
+    assert!(slack.contains("Paging ben (on call in noc-primary)"), "{slack}");
+    assert!(slack.contains("escalation policy noc tier 2, round 1"), "{slack}");
+}
+
+#[test]
 fn every_reason_names_its_event() {
     let incident = incident();
-    let events: Vec<_> = [NotifyReason::Opened, NotifyReason::Acknowledged, NotifyReason::Resolved]
+    let events: Vec<_> = NotifyReason::ALL
         .into_iter()
         .map(|reason| render_webhook(&context(&incident, reason))["event"].clone())
         .collect();
-    assert_eq!(events, ["incident.opened", "incident.acknowledged", "incident.resolved"]);
+    assert_eq!(
+        events,
+        [
+            "incident.opened",
+            "incident.acknowledged",
+            "incident.resolved",
+            "incident.flapping",
+            "incident.escalated",
+            "incident.sla_breached",
+            "incident.retriggered",
+            "incident.priority_raised"
+        ]
+    );
 }
 
 #[test]

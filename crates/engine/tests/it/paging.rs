@@ -331,3 +331,17 @@ fn low_priority_pages_wait_for_business_hours_and_urgent_ones_do_not() {
     let morning = tick(&mut engine, monday);
     assert_eq!(pages(&morning), ["noc opened"]);
 }
+
+#[test]
+fn an_announced_incident_that_becomes_more_urgent_is_announced_again() {
+    let mut engine = Engine::new(config(TWO_TIERS));
+    let opened = trigger(&mut engine, 0, Severity::Warning);
+    assert_eq!(pages(&opened), ["noc opened", "ana-pager opened tier 1 ana"]);
+    assert_eq!(engine.open_incident(FIRST).map(|i| i.priority.level()), Some(3));
+
+    let mut effects = Vec::new();
+    let critical = event(EventAction::Trigger, "core-down", Severity::Critical);
+    engine.handle_event(at(60), &tenant("acme"), &service("acme-vpn"), &critical, &mut effects);
+    assert_eq!(engine.open_incident(FIRST).map(|i| i.priority.level()), Some(1));
+    assert_eq!(pages(&effects), ["noc priority_raised"]);
+}

@@ -18,8 +18,10 @@ CREATE TABLE silences (
 
 CREATE INDEX silences_live ON silences (expired_at, ends_at);
 
--- Notification reasons grew (flapping, escalated, sla_breached, retriggered).
+-- Notification reasons grew (flapping, escalated, sla_breached, retriggered,
+-- priority_raised).
 ALTER TABLE outbox DROP CONSTRAINT outbox_reason_check;
 ALTER TABLE outbox ADD CONSTRAINT outbox_reason_check CHECK (reason IN (
-    'opened', 'acknowledged', 'resolved', 'flapping', 'escalated', 'sla_breached', 'retriggered'
+    'opened', 'acknowledged', 'resolved', 'flapping', 'escalated', 'sla_breached', 'retriggered',
+    'priority_raised'
 ));

@@ -18,7 +18,8 @@ CREATE TABLE silences (
 
 CREATE INDEX silences_live ON silences (expired_at, ends_at);
 
--- Notification reasons grew (flapping, escalated, sla_breached, retriggered):
+-- Notification reasons grew (flapping, escalated, sla_breached, retriggered,
+-- priority_raised):
 -- SQLite cannot alter a CHECK, so the outbox is rebuilt with the new list.
 CREATE TABLE outbox_new (
     id              INTEGER PRIMARY KEY,
@@ -28,7 +29,7 @@ CREATE TABLE outbox_new (
     channel_kind    TEXT    NOT NULL,
     reason          TEXT    NOT NULL CHECK (reason IN ('opened', 'acknowledged', 'resolved',
                                                        'flapping', 'escalated', 'sla_breached',
-                                                       'retriggered')),
+                                                       'retriggered', 'priority_raised')),
     body            TEXT    NOT NULL,
     status          TEXT    NOT NULL DEFAULT 'pending'
                             CHECK (status IN ('pending', 'sent', 'dead_lettered')),
