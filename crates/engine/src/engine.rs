@@ -1200,18 +1200,20 @@ impl Engine {
                 actor,
             )));
             self.schedule_sla(id);
-            self.priority_raised(now, id, from, effects);
+            self.priority_raised(now, id, from, &[], effects);
         }
     }
 
     /// The priority went up after the opening page: the incident's channels
     /// hear of it (an unacknowledged P4 that became a P1 must not stay quiet),
     /// and a page that waited for business hours is looked at again.
+    /// Channels in `skip` are left out: they were just sent the opening page.
     fn priority_raised(
         &mut self,
         now: Timestamp,
         id: IncidentId,
         from: domain::Priority,
+        skip: &[ChannelId],
         effects: &mut Vec<Effect>,
     ) {
         let Some(incident) = self.incidents.get(&id) else { return };
@@ -1220,7 +1222,15 @@ impl Engine {
         }
         if incident.open_notified {
             if incident.status == IncidentStatus::Triggered {
-                self.notify_incident(now, id, NotifyReason::PriorityRaised, effects);
+                let mut channels = self.incident_channels(incident);
+                channels.retain(|channel| !skip.contains(channel));
+                self.notify_channels(
+                    now,
+                    incident,
+                    NotifyReason::PriorityRaised,
+                    channels,
+                    effects,
+                );
             }
         } else if self.held.contains(&id)
             && !self.pending_open.iter().any(|(_, pending)| *pending == id)
@@ -1262,6 +1272,12 @@ impl Engine {
             .get(&id)
             .or_else(|| self.retired_incidents.iter().rev().find(|i| i.id == id));
         let Some(incident) = incident else { return };
+        let channels = self.incident_channels(incident);
+        self.notify_channels(now, incident, reason, channels, effects);
+    }
+
+    /// The service's and tenant's channels, then those rules added.
+    fn incident_channels(&self, incident: &Incident) -> Vec<ChannelId> {
         let mut channels: Vec<ChannelId> =
             self.config.channels_for(&incident.tenant, &incident.service);
         for channel in &incident.triage.channels {
@@ -1269,6 +1285,19 @@ impl Engine {
                 channels.push(channel.clone());
             }
         }
+        channels
+    }
+
+    /// One notification and one timeline line per channel.
+    fn notify_channels(
+        &self,
+        now: Timestamp,
+        incident: &Incident,
+        reason: NotifyReason,
+        channels: Vec<ChannelId>,
+        effects: &mut Vec<Effect>,
+    ) {
+        let id = incident.id;
         for channel in channels {
             effects.push(Effect::Notify(Notification {
                 tenant: incident.tenant.clone(),
@@ -1379,8 +1408,8 @@ impl Engine {
         if open {
             self.dirty_incidents.insert(id);
             self.schedule_sla(id);
-            self.priority_raised(now, id, from, effects);
         }
+        self.priority_raised(now, id, from, &added, effects);
         // Channels added after the opening page get it now.
         if paged && open && !added.is_empty() {
             let Some(incident) = self.incidents.get(&id) else { return };

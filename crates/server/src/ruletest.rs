@@ -299,6 +299,7 @@ config_inline:
         - {tenant: acme, priority: P1, priority_reason: \"P1: rule `two-sites`: two sites down\", alert_count: 2, tags: [vpn], priority_rule: two-sites}
       notifications:
         - {incident: 1, channel: noc, reason: opened, at: \"2026-06-01T10:00:10+00:00\"}
+        - {incident: 1, channel: noc, reason: priority_raised}
       timeline_contains:
         - {incident: 1, text: \"rule `vpn-noise` dropped\"}
       dropped: {vpn-noise: 1}

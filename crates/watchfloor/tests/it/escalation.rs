@@ -98,6 +98,9 @@ fn a_missed_acknowledgement_target_pages_the_next_tier_once_and_is_counted() {
 
     // The acknowledgement target of one second was missed: on the timeline,
     // on the incident and in /metrics.
+    wait_until(WAIT, "the SLA breach is recorded", || {
+        app.incident(id)["sla_breached"] == json!(["acknowledge"])
+    });
     wait_until(WAIT, "the SLA breach is counted", || {
         let metrics = app.metrics();
         let series = r#"watchfloor_sla_breaches_total{target="acknowledge",tier="platinum"}"#;
