@@ -6,6 +6,7 @@
 //! reported are the drafts turned into the domain model. The on-call
 //! sections are read in [`oncall`], the priority matrix in [`priority`].
 
+mod integrations;
 mod oncall;
 mod paging;
 mod priority;
@@ -77,7 +78,7 @@ const SERVICE_KEYS: &[&str] = &[
     "acknowledge_timeout",
     "off_hours_paging",
 ];
-const INTEGRATION_KEYS: &[&str] = &["key", "tenant", "service", "kind"];
+const INTEGRATION_KEYS: &[&str] = &["key", "tenant", "service", "kind", "sns", "eventbridge"];
 const CHANNEL_KEYS: &[&str] = &["id", "kind", "url", "headers"];
 const CHANNEL_KINDS: &[&str] = &["webhook", "slack"];
 
@@ -168,6 +169,9 @@ pub(crate) struct Checker<'a> {
     /// Paths of known fields that a misspelt key was probably meant to be
     /// (`schedules[0].time_zone` for `timezone`): their absence is explained.
     misspelt_paths: Vec<String>,
+    /// The directory of the configuration file, when known: relative paths
+    /// in it (pinned certificates) are relative to it, and those files are checked.
+    base_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Default)]
@@ -203,6 +207,7 @@ struct IntegrationDraft {
     tenant: Option<At<TenantId>>,
     service: Option<At<ServiceId>>,
     kind: Option<IntegrationKind>,
+    options: crate::integrations::IntegrationOptions,
 }
 
 #[derive(Default)]
@@ -237,12 +242,26 @@ struct Drafts {
 
 impl<'a> Checker<'a> {
     pub(crate) fn new(file: &'a str, env: &'a dyn Fn(&str) -> Option<String>) -> Self {
-        Self { file, env, diagnostics: Vec::new(), misspelt_paths: Vec::new() }
+        Self { file, env, diagnostics: Vec::new(), misspelt_paths: Vec::new(), base_dir: None }
+    }
+
+    /// Resolves relative paths against `dir` and checks that the files they name exist.
+    pub(crate) fn with_base_dir(mut self, dir: std::path::PathBuf) -> Self {
+        self.base_dir = Some(dir);
+        self
     }
 
     /// Checks a whole document (`None`: an empty file) and returns the config,
     /// or every diagnostic found, sorted by position.
-    pub(crate) fn check(mut self, root: Option<&Node>) -> Result<Config, Vec<Diagnostic>> {
+    pub(crate) fn check(self, root: Option<&Node>) -> Result<Config, Vec<Diagnostic>> {
+        self.check_all(root).map(|(config, _)| config)
+    }
+
+    /// [`Checker::check`], also returning the integrations' own settings.
+    pub(crate) fn check_all(
+        mut self,
+        root: Option<&Node>,
+    ) -> Result<(Config, crate::integrations::IntegrationSettings), Vec<Diagnostic>> {
         let mut drafts = Drafts::default();
         if let Some(root) = root {
             self.read_root(root, &mut drafts);
@@ -250,8 +269,11 @@ impl<'a> Checker<'a> {
         self.add_rule_packs(&mut drafts);
         self.cross_check(&drafts);
         if self.diagnostics.is_empty() {
+            let settings = crate::integrations::IntegrationSettings::new(
+                drafts.integrations.iter().map(|draft| draft.options.clone()).collect(),
+            );
             if let Some(config) = assemble(drafts) {
-                return Ok(config);
+                return Ok((config, settings));
             }
             // Every missing piece was reported above; this is a safety net.
             self.error(
@@ -800,6 +822,7 @@ impl<'a> Checker<'a> {
         if let Some(node) = self.required(&fields, "kind") {
             draft.kind = self.word(node, &fields.path("kind"));
         }
+        draft.options = self.read_integration_options(&fields, draft.kind);
         draft
     }
 

@@ -45,7 +45,8 @@ impl IntegrationSettings {
 
     /// The EventBridge key header of the integration at `index` (lower case).
     pub fn key_header(&self, index: usize) -> &str {
-        self.get(index).map_or(DEFAULT_KEY_HEADER, |options| options.eventbridge.key_header.as_str())
+        self.get(index)
+            .map_or(DEFAULT_KEY_HEADER, |options| options.eventbridge.key_header.as_str())
     }
 }
 

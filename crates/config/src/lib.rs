@@ -13,6 +13,7 @@
 mod check;
 mod duration;
 mod env;
+pub mod integrations;
 pub mod packs;
 pub mod suggest;
 pub mod yaml;
@@ -23,6 +24,9 @@ use std::path::Path;
 pub use check::{DEFAULT_PUBLIC_URL, LEVEL_RANGE, MAX_ATTEMPTS_RANGE, REPEAT_RANGE, STEP_RANGE};
 pub use duration::parse_duration;
 pub use env::{ExpandError, expand_env};
+pub use integrations::{
+    EventBridgeSettings, InsufficientData, IntegrationOptions, IntegrationSettings, SnsSettings,
+};
 
 /// A commented example config that passes [`parse`] (used by docs and tests).
 pub const EXAMPLE: &str = include_str!("../example.yaml");
@@ -65,12 +69,60 @@ pub enum ConfigError {
     Invalid(Vec<Diagnostic>),
 }
 
+/// A checked configuration with the settings of its integrations that
+/// `domain::Config` does not carry (see [`integrations`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    pub config: domain::Config,
+    pub integrations: IntegrationSettings,
+}
+
 /// Reads and checks a config file, expanding `${VAR}` from the process environment.
 pub fn load(path: &Path) -> Result<domain::Config, ConfigError> {
+    load_all(path).map(|loaded| loaded.config)
+}
+
+/// [`load`], also returning the integrations' own settings. Relative paths
+/// in the file (pinned SNS certificates) are relative to its directory, and
+/// the files they name must exist and hold what they should.
+pub fn load_all(path: &Path) -> Result<Loaded, ConfigError> {
     let display = path.display().to_string();
     let source = std::fs::read_to_string(path)
         .map_err(|source| ConfigError::Read { path: display.clone(), source })?;
-    parse(&source, &display)
+    let base_dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let root = parse_tree(&source, &display)?;
+    let env = |name: &str| std::env::var(name).ok();
+    check::Checker::new(&display, &env)
+        .with_base_dir(base_dir)
+        .check_all(root.as_ref())
+        .map(|(config, integrations)| Loaded { config, integrations })
+        .map_err(ConfigError::Invalid)
+}
+
+/// [`parse`], also returning the integrations' own settings. Relative paths
+/// are kept as written (relative to the working directory) and not opened.
+pub fn parse_all(source: &str, file_name: &str) -> Result<Loaded, ConfigError> {
+    let root = parse_tree(source, file_name)?;
+    let env = |name: &str| std::env::var(name).ok();
+    check::Checker::new(file_name, &env)
+        .check_all(root.as_ref())
+        .map(|(config, integrations)| Loaded { config, integrations })
+        .map_err(ConfigError::Invalid)
+}
+
+fn parse_tree(source: &str, file_name: &str) -> Result<Option<yaml::Node>, ConfigError> {
+    yaml::parse(source).map_err(|error| {
+        ConfigError::Invalid(vec![Diagnostic {
+            file: file_name.to_owned(),
+            line: error.mark.line,
+            column: error.mark.column,
+            field: String::new(),
+            message: format!("YAML syntax error: {}", error.message),
+        }])
+    })
 }
 
 /// Checks config text, expanding `${VAR}` from the process environment.

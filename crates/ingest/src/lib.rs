@@ -65,8 +65,8 @@ pub use sns::{
     parse_sns_raw,
 };
 pub use sns_verify::{
-    SNS_DEFAULT_MAX_AGE, SnsVerifyError, check_signing_cert_url, check_sns_url, is_sns_host,
-    verify_sns_signature,
+    CertificateValidity, SNS_DEFAULT_MAX_AGE, SnsVerifyError, check_signing_cert_url,
+    check_signing_certificate, check_sns_url, is_sns_host, verify_sns_signature,
 };
 
 /// JSON nesting limit (arrays and objects), checked on the raw bytes before parsing.

@@ -163,27 +163,11 @@ pub fn verify_sns_signature(
         return Err(SnsVerifyError::Stale { sent_at: message.sent_at, now, max_age_secs });
     }
 
-    let certificate = Certificate::from_pem(cert_pem)
-        .map_err(|e| SnsVerifyError::InvalidCertificate(e.to_string()))?;
-    let validity = &certificate.tbs_certificate.validity;
-    let instant = |time: x509_cert::time::Time| {
-        let since_epoch = time.to_unix_duration();
-        i64::try_from(since_epoch.as_secs())
-            .ok()
-            .and_then(|secs| Timestamp::from_second(secs).ok())
-            .unwrap_or(Timestamp::MAX)
-    };
-    let (not_before, not_after) = (instant(validity.not_before), instant(validity.not_after));
+    let (key, validity) = signing_key(cert_pem)?;
+    let (not_before, not_after) = (validity.not_before, validity.not_after);
     if now < not_before || now > not_after {
         return Err(SnsVerifyError::CertificateNotValidNow { now, not_before, not_after });
     }
-    let spki = certificate
-        .tbs_certificate
-        .subject_public_key_info
-        .to_der()
-        .map_err(|e| SnsVerifyError::InvalidCertificate(e.to_string()))?;
-    let key = RsaPublicKey::from_public_key_der(&spki)
-        .map_err(|e| SnsVerifyError::UnsupportedKey(e.to_string()))?;
 
     let signature_bytes = base64::engine::general_purpose::STANDARD
         .decode(message.signature.trim())
@@ -197,6 +181,45 @@ pub fn verify_sns_signature(
         VerifyingKey::<sha2::Sha256>::new(key).verify(text.as_bytes(), &signature)
     };
     verified.map_err(|_| SnsVerifyError::BadSignature { version: version.to_owned() })
+}
+
+/// When a signing certificate is valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CertificateValidity {
+    pub not_before: Timestamp,
+    pub not_after: Timestamp,
+}
+
+/// Checks that `cert_pem` is a PEM X.509 certificate with an RSA key, as a
+/// signing certificate must be (for pinned certificates at start-up and
+/// fetched ones before they are cached), and says when it is valid.
+pub fn check_signing_certificate(cert_pem: &[u8]) -> Result<CertificateValidity, SnsVerifyError> {
+    signing_key(cert_pem).map(|(_, validity)| validity)
+}
+
+fn signing_key(cert_pem: &[u8]) -> Result<(RsaPublicKey, CertificateValidity), SnsVerifyError> {
+    let certificate = Certificate::from_pem(cert_pem)
+        .map_err(|e| SnsVerifyError::InvalidCertificate(e.to_string()))?;
+    let validity = &certificate.tbs_certificate.validity;
+    let instant = |time: x509_cert::time::Time| {
+        let since_epoch = time.to_unix_duration();
+        i64::try_from(since_epoch.as_secs())
+            .ok()
+            .and_then(|secs| Timestamp::from_second(secs).ok())
+            .unwrap_or(Timestamp::MAX)
+    };
+    let validity = CertificateValidity {
+        not_before: instant(validity.not_before),
+        not_after: instant(validity.not_after),
+    };
+    let spki = certificate
+        .tbs_certificate
+        .subject_public_key_info
+        .to_der()
+        .map_err(|e| SnsVerifyError::InvalidCertificate(e.to_string()))?;
+    let key = RsaPublicKey::from_public_key_der(&spki)
+        .map_err(|e| SnsVerifyError::UnsupportedKey(e.to_string()))?;
+    Ok((key, validity))
 }
 
 #[cfg(test)]

@@ -39,6 +39,10 @@ pub struct AppState {
     pub admin_token_sha256: [u8; 32],
     /// `serve --demo`: the UI needs no sign-in.
     pub demo: bool,
+    /// What each integration says beyond its key, tenant, service and kind.
+    pub integrations: Arc<config::IntegrationSettings>,
+    /// The SNS endpoint's settings, certificate cache and HTTP clients.
+    pub sns: Arc<crate::sns::SnsHooks>,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -48,6 +52,9 @@ pub fn router(state: SharedState) -> Router {
         .route("/v2/enqueue", post(pagerduty))
         .route("/api/v2/alerts", post(alertmanager_api))
         .route("/hooks/{kind}/{key}", post(hook))
+        .route("/hooks/sns/{key}", post(crate::sns::hook))
+        .route("/hooks/eventbridge", post(eventbridge_by_header))
+        .route("/api/v1/sns/subscriptions", get(crate::sns::subscriptions))
         .route("/api/v1/incidents", get(list_incidents))
         .route("/api/v1/incidents/{id}", get(incident_detail))
         .route("/api/v1/incidents/{id}/acknowledge", post(acknowledge))
@@ -132,7 +139,22 @@ impl AppState {
             .ok_or_else(ApiError::unknown_integration)
     }
 
-    async fn ingest(
+    /// [`AppState::integration`] with its index in `Config::integrations`
+    /// (where its own settings are found).
+    pub(crate) fn integration_at(
+        &self,
+        key: &str,
+        kind: IntegrationKind,
+    ) -> Result<(usize, &Integration), ApiError> {
+        self.config
+            .integrations
+            .iter()
+            .enumerate()
+            .find(|(_, i)| i.kind == kind && i.key.expose() == key)
+            .ok_or_else(ApiError::unknown_integration)
+    }
+
+    pub(crate) async fn ingest(
         &self,
         integration: &Integration,
         source_kind: SourceKind,
@@ -163,7 +185,7 @@ impl AppState {
         Ok(receipt.events)
     }
 
-    fn rejected(&self, kind: SourceKind, error: &ApiError) {
+    pub(crate) fn rejected(&self, kind: SourceKind, error: &ApiError) {
         self.metrics.inc(
             "watchfloor_events_rejected_total",
             &[("kind", kind.as_str()), ("reason", error.code)],
@@ -298,12 +320,24 @@ async fn hook(
         "grafana" => (IntegrationKind::Grafana, SourceKind::Grafana),
         other => {
             return Err(ApiError::not_found(format!(
-                "unknown hook kind {other:?}: expected alertmanager, generic, eventbridge, azure or grafana"
+                "unknown hook kind {other:?}: expected alertmanager, generic, sns, eventbridge, azure or grafana"
             )));
         }
     };
+    let integration = app.integration(&key, integration_kind);
+    hook_for(&app, integration, source_kind, body, received).await
+}
+
+/// Parses and ingests a hook's body for the integration its key named.
+async fn hook_for(
+    app: &AppState,
+    integration: Result<&Integration, ApiError>,
+    source_kind: SourceKind,
+    body: Body,
+    received: Instant,
+) -> Result<Response, ApiError> {
     let result = async {
-        let integration = app.integration(&key, integration_kind)?;
+        let integration = integration?;
         let bytes = read_body(body).await?;
         let now = crate::writer::now();
         let events = parse_hook(source_kind, &bytes, now).map_err(ApiError::from_ingest)?;
@@ -320,6 +354,32 @@ async fn hook(
             Err(error)
         }
     }
+}
+
+/// `POST /hooks/eventbridge`: an EventBridge API destination whose
+/// connection sends the integration key in a header (`x-watchfloor-key`, or
+/// the integration's `eventbridge.key_header`) rather than in the URL.
+async fn eventbridge_by_header(
+    State(app): State<SharedState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let received = Instant::now();
+    let integration = app
+        .config
+        .integrations
+        .iter()
+        .enumerate()
+        .filter(|(_, integration)| integration.kind == IntegrationKind::EventBridge)
+        .find(|(index, integration)| {
+            headers
+                .get(app.integrations.key_header(*index))
+                .and_then(|value| value.to_str().ok())
+                .is_some_and(|presented| presented.trim() == integration.key.expose())
+        })
+        .map(|(_, integration)| integration)
+        .ok_or_else(ApiError::unknown_integration);
+    hook_for(&app, integration, SourceKind::EventBridge, body, received).await
 }
 
 // ---------------------------------------------------------------- incidents API

@@ -5,11 +5,13 @@ pub mod delivery;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod import;
 pub mod metrics;
 pub mod oncall;
 pub mod replay;
 pub mod ruletest;
 pub mod silences;
+pub mod sns;
 pub mod ui;
 pub mod writer;
 
@@ -31,6 +33,8 @@ pub enum ServeError {
     Listen { addr: SocketAddr, source: std::io::Error },
     #[error("HTTP client setup failed: {0}")]
     Client(String),
+    #[error(transparent)]
+    Sns(#[from] sns::SnsSetupError),
     #[error("server failed: {0}")]
     Serve(std::io::Error),
 }
@@ -43,10 +47,13 @@ pub struct ServeOptions {
     pub demo: bool,
     /// `WATCHFLOOR_ADMIN_TOKEN`; when absent one is generated and printed once.
     pub admin_token: Option<String>,
+    /// The integrations' own settings (SNS verification, EventBridge key header), from `config::load_all`.
+    pub integrations: config::IntegrationSettings,
 }
 
 /// Runs the whole product until SIGINT or SIGTERM.
 pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
+    let sns = Arc::new(sns::SnsHooks::new(&options.config, &options.integrations)?);
     let store = store::Store::open(&options.database).await?;
     let metrics = Arc::new(metrics::Metrics::default());
     let (changed, _) = broadcast::channel(64);
@@ -82,6 +89,8 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
         signals,
         admin_token_sha256: Sha256::digest(token.as_bytes()).into(),
         demo: options.demo,
+        integrations: Arc::new(options.integrations),
+        sns,
     });
 
     let listener = tokio::net::TcpListener::bind(options.listen)

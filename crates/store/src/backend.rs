@@ -42,6 +42,12 @@ pub(crate) mod sql {
         LazyLock::new(|| format!("INSERT INTO payloads ({})", column_list(&rows::PAYLOAD_COLUMNS)));
     pub(crate) static EVENT_INSERT: LazyLock<String> =
         LazyLock::new(|| format!("INSERT INTO events ({})", column_list(&rows::EVENT_COLUMNS)));
+    /// Imported events: the usual columns and the external id; a known id is skipped.
+    pub(crate) static IMPORT_EVENT_INSERT: LazyLock<String> = LazyLock::new(|| {
+        format!("INSERT INTO events ({}, external_id)", column_list(&rows::EVENT_COLUMNS))
+    });
+    pub(crate) const IMPORT_EVENT_TAIL: &str =
+        " ON CONFLICT (tenant, external_id) WHERE external_id IS NOT NULL DO NOTHING";
     pub(crate) static TIMELINE_INSERT: LazyLock<String> = LazyLock::new(|| {
         format!("INSERT INTO timeline ({})", column_list(&rows::TIMELINE_COLUMNS))
     });
@@ -175,7 +181,12 @@ macro_rules! store_impl {
             let mut rows = rows.into_iter();
             let mut written = 0;
             for size in $crate::codec::chunk_sizes(rows.len()) {
-                let sql = $crate::codec::values_sql(head, columns, size, tail);
+                let placeholders = if $engine == "sqlite" {
+                    $crate::codec::Placeholders::Anonymous
+                } else {
+                    $crate::codec::Placeholders::Numbered
+                };
+                let sql = $crate::codec::values_sql(head, columns, size, tail, placeholders);
                 let mut query = sqlx::query(&sql);
                 for row in rows.by_ref().take(size) {
                     debug_assert_eq!(row.len(), columns);
@@ -484,6 +495,69 @@ macro_rules! store_impl {
 
                 tx.commit().await?;
                 Ok(())
+            }
+
+            /// See [`crate::Store::import`].
+            pub async fn import(
+                &self,
+                batch: &$crate::ImportBatch,
+            ) -> Result<u64, $crate::StoreError> {
+                use $crate::backend::sql;
+                use $crate::codec::{self, Param};
+                use $crate::rows::{self, RowReader as _};
+
+                if batch.events.is_empty() {
+                    return Ok(0);
+                }
+                if let Some(empty) = batch.events.iter().position(|e| e.external_id.is_empty()) {
+                    return Err($crate::StoreError::Encode {
+                        what: "imported event",
+                        message: format!("event {empty} has an empty external id"),
+                    });
+                }
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                let payload_id = sqlx::query($payload_ids)
+                    .bind(1_i64)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .int("id")?;
+                insert_rows(
+                    &mut tx,
+                    &sql::PAYLOAD_INSERT,
+                    rows::PAYLOAD_COLUMNS.len(),
+                    "",
+                    vec![vec![
+                        Param::Int(payload_id),
+                        Param::Text(batch.tenant.as_str()),
+                        Param::Text(batch.integration_service.as_str()),
+                        Param::Text(&batch.source_kind),
+                        Param::Int(codec::millis(batch.received_at)),
+                        Param::Text(&batch.body),
+                    ]],
+                )
+                .await?;
+                let mut events = Vec::with_capacity(batch.events.len());
+                for imported in &batch.events {
+                    let mut params =
+                        rows::event_params(batch.tenant.as_str(), payload_id, &imported.event)?;
+                    params.push(Param::Text(&imported.external_id));
+                    events.push(params);
+                }
+                let written = insert_rows(
+                    &mut tx,
+                    &sql::IMPORT_EVENT_INSERT,
+                    rows::EVENT_COLUMNS.len() + 1,
+                    sql::IMPORT_EVENT_TAIL,
+                    events,
+                )
+                .await?;
+                if written == 0 {
+                    // Everything was imported before: leave no payload behind.
+                    tx.rollback().await?;
+                    return Ok(0);
+                }
+                tx.commit().await?;
+                Ok(written)
             }
 
             /// Silences, newest first, expired ones included.

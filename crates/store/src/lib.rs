@@ -26,7 +26,8 @@ use domain::{Alert, Incident, IncidentId, TimelineEntry, Timestamp};
 pub use error::StoreError;
 pub use model::{
     AuditEntry, AuditRecord, CommitBatch, Counts, Delivery, DeliveryOutcome, DeliveryStatus,
-    EventRecord, IncidentFilter, LoadedState, OutboxRecord, PayloadRecord, StoredPayload,
+    EventRecord, ImportBatch, ImportedEvent, IncidentFilter, LoadedState, OutboxRecord,
+    PayloadRecord, StoredPayload,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -108,6 +109,15 @@ impl Store {
     /// another tenant …) fails and leaves the database as it was.
     pub async fn commit(&self, batch: &CommitBatch) -> Result<(), StoreError> {
         dispatch!(self, store => store.commit(batch).await)
+    }
+
+    /// Writes the events of an imported file whose external id the tenant
+    /// does not have yet, with the file as their payload, in one
+    /// transaction; returns how many were new. When none is, nothing is
+    /// written, not even the payload, so importing a file twice adds nothing
+    /// (the database enforces one event per tenant and external id).
+    pub async fn import(&self, batch: &ImportBatch) -> Result<u64, StoreError> {
+        dispatch!(self, store => store.import(batch).await)
     }
 
     /// Silences, newest first, expired ones included.
@@ -220,6 +230,7 @@ mod futures_are_send {
         batch: CommitBatch,
         filter: IncidentFilter,
         entry: TimelineEntry,
+        import: ImportBatch,
     ) {
         let now = Timestamp::UNIX_EPOCH;
         let outcome = DeliveryOutcome::Sent { at: now };
@@ -230,6 +241,7 @@ mod futures_are_send {
             let _ = store.ping().await;
             let _ = store.load_state().await;
             let _ = store.commit(&batch).await;
+            let _ = store.import(&import).await;
             let _ = store.list_incidents(&filter).await;
             let _ = store.incident(IncidentId(1)).await;
             let _ = store.incident_alerts(IncidentId(1)).await;

@@ -23,6 +23,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "triage",
         sql: include_str!("../migrations/sqlite/0002_triage.sql"),
     },
+    Migration {
+        version: 3,
+        name: "import",
+        sql: include_str!("../migrations/sqlite/0003_import.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -35,6 +40,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 2,
         name: "triage",
         sql: include_str!("../migrations/postgres/0002_triage.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "import",
+        sql: include_str!("../migrations/postgres/0003_import.sql"),
     },
 ];
 

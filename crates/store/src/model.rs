@@ -65,6 +65,30 @@ pub struct PayloadRecord {
     pub events: Vec<EventRecord>,
 }
 
+/// One imported file (`watchfloor import`): its text and its records as
+/// events, each with its source's own id. [`crate::Store::import`] writes
+/// only the events whose id the tenant does not have yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportBatch {
+    pub tenant: TenantId,
+    pub integration_service: ServiceId,
+    /// `cloudtrail`.
+    pub source_kind: String,
+    pub received_at: Timestamp,
+    /// The file's text as read (decompressed).
+    pub body: String,
+    pub events: Vec<ImportedEvent>,
+}
+
+/// One imported record: the event it maps to and the id its source gave it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedEvent {
+    /// Unique per tenant, e.g. `cloudtrail:<eventID>`; never empty.
+    pub external_id: String,
+    /// Imported events belong to no alert: `alert_id` is `None`.
+    pub event: EventRecord,
+}
+
 /// One normalised event and the alert it was applied to, if any.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventRecord {

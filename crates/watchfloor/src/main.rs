@@ -41,6 +41,11 @@ enum Commands {
     },
     /// Create, list and expire silences on a running server.
     Silence(silence::SilenceArgs),
+    /// Import records from files into a tenant's events; works with the server running or stopped.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommands,
+    },
     /// Test a configuration offline: `watchfloor test rules FILE` runs rule unit tests.
     Test {
         #[command(subcommand)]
@@ -60,6 +65,39 @@ enum TestCommands {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommands {
+    /// CloudTrail log files (`{"Records": [...]}`, plain or gzipped) into a
+    /// tenant's events, once per eventID: importing a file again adds nothing.
+    ///
+    /// Each record becomes an event in the same model as live ingest, with
+    /// CloudTrail's field names as labels; read-only calls are kept and
+    /// labelled `readOnly: "true"`. Imported events open no incidents.
+    Cloudtrail(ImportCloudTrailArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ImportCloudTrailArgs {
+    /// The tenant the records belong to; it must be in the configuration.
+    #[arg(long)]
+    tenant: String,
+    /// The tenant's service to file the records under (default: its first service).
+    #[arg(long)]
+    service: Option<String>,
+    /// CloudTrail log files, `.json` or `.json.gz`.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// The YAML configuration (the tenant and its services come from it).
+    #[arg(long, short = 'c', env = "WATCHFLOOR_CONFIG")]
+    config: PathBuf,
+    /// Directory of the embedded SQLite database, as for `serve`.
+    #[arg(long, default_value = "./watchfloor-data", env = "WATCHFLOOR_DATA")]
+    data: PathBuf,
+    /// Use PostgreSQL instead of SQLite: postgres://user@host/db
+    #[arg(long, env = "WATCHFLOOR_DATABASE_URL")]
+    database_url: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -96,6 +134,16 @@ fn main() -> ExitCode {
             }
         },
         Commands::Test { command: TestCommands::Rules { files } } => test_rules(&files),
+        Commands::Import { command: ImportCommands::Cloudtrail(args) } => {
+            match import_cloudtrail(args) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::FAILURE,
+                Err(error) => {
+                    eprintln!("watchfloor: {error:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Commands::Silence(args) => match silence::run(args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
@@ -223,21 +271,20 @@ fn init_tracing(format: &str) {
 }
 
 fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
-    let config = match (&args.config, args.demo) {
-        (Some(path), _) => config::load(path).map_err(|error| describe(error, path))?,
-        (None, true) => server::demo_config().context("the built-in demo configuration")?,
+    let (config, integrations) = match (&args.config, args.demo) {
+        (Some(path), _) => {
+            let loaded = config::load_all(path).map_err(|error| describe(error, path))?;
+            (loaded.config, loaded.integrations)
+        }
+        (None, true) => (
+            server::demo_config().context("the built-in demo configuration")?,
+            config::IntegrationSettings::default(),
+        ),
         (None, false) => anyhow::bail!(
             "no configuration: pass --config FILE (see `watchfloor check`), or --demo for a demo NOC"
         ),
     };
-    let database = match args.database_url {
-        Some(url) => url,
-        None => {
-            std::fs::create_dir_all(&args.data)
-                .with_context(|| format!("creating data directory {}", args.data.display()))?;
-            args.data.join("watchfloor.sqlite").to_string_lossy().into_owned()
-        }
-    };
+    let database = database_target(&args.data, args.database_url)?;
     let admin_token = std::env::var("WATCHFLOOR_ADMIN_TOKEN").ok().filter(|t| !t.is_empty());
     let options = server::ServeOptions {
         config: Arc::new(config),
@@ -245,6 +292,7 @@ fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
         listen: args.listen,
         demo: args.demo,
         admin_token,
+        integrations,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -252,6 +300,77 @@ fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
         .context("starting the async runtime")?;
     runtime.block_on(server::serve(options))?;
     Ok(())
+}
+
+/// The `--database-url`, else the SQLite file in `--data` (created if missing).
+fn database_target(data: &std::path::Path, url: Option<String>) -> anyhow::Result<String> {
+    match url {
+        Some(url) => Ok(url),
+        None => {
+            std::fs::create_dir_all(data)
+                .with_context(|| format!("creating data directory {}", data.display()))?;
+            Ok(data.join("watchfloor.sqlite").to_string_lossy().into_owned())
+        }
+    }
+}
+
+/// `watchfloor import cloudtrail`; `Ok(false)` when some file could not be imported.
+fn import_cloudtrail(args: ImportCloudTrailArgs) -> anyhow::Result<bool> {
+    let config = config::load(&args.config).map_err(|error| describe(error, &args.config))?;
+    let tenant = domain_id(&args.tenant, "--tenant", server::import::parse_tenant)?;
+    let service = match &args.service {
+        Some(service) => Some(domain_id(service, "--service", server::import::parse_service)?),
+        None => None,
+    };
+    let options = server::import::ImportOptions {
+        database: database_target(&args.data, args.database_url)?,
+        tenant,
+        service,
+        files: args.files,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let summary = runtime.block_on(server::import::import_cloudtrail(
+        &config,
+        &options,
+        |file| match &file.error {
+            Some(error) => eprintln!("{}: not imported: {error}", file.path.display()),
+            None => println!(
+                "{}: {} records, {} new, {} already present ({} read-only)",
+                file.path.display(),
+                file.records,
+                file.imported,
+                file.already_present,
+                file.read_only
+            ),
+        },
+    ))?;
+    println!(
+        "imported {} new events into tenant {} ({} already present, {} read-only) from {} \
+         records in {} files ({:.1} MB) in {:.2} s: {:.0} records/s",
+        summary.imported,
+        options.tenant,
+        summary.already_present,
+        summary.read_only,
+        summary.records,
+        summary.files - summary.failed_files,
+        summary.bytes as f64 / 1e6,
+        summary.seconds,
+        summary.records_per_second()
+    );
+    if summary.failed_files > 0 {
+        eprintln!(
+            "watchfloor: {} of {} files could not be imported",
+            summary.failed_files, summary.files
+        );
+    }
+    Ok(summary.failed_files == 0)
+}
+
+fn domain_id<T>(text: &str, flag: &str, parse: fn(&str) -> Result<T, String>) -> anyhow::Result<T> {
+    parse(text).map_err(|error| anyhow::anyhow!("{flag} {text:?}: {error}"))
 }
 
 fn describe(error: config::ConfigError, path: &std::path::Path) -> anyhow::Error {

@@ -32,7 +32,11 @@ impl Checker<'_> {
         if let Some(node) = fields.get("sns") {
             let path = fields.path("sns");
             if kind.is_some_and(|k| k != IntegrationKind::Sns) {
-                self.error(node.mark, &path, "`sns` settings belong only to integrations of kind sns");
+                self.error(
+                    node.mark,
+                    &path,
+                    "`sns` settings belong only to integrations of kind sns",
+                );
             } else {
                 options.sns = self.read_sns(node, &path);
             }

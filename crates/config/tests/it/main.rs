@@ -1,5 +1,6 @@
 //! Integration tests of watchfloor-config: the example, and every error class with its exact line.
 
+mod integrations;
 mod oncall;
 mod paging;
 mod priority;

@@ -562,3 +562,22 @@ proptest! {
         prop_assert!(matches!(tampered, Err(SnsVerifyError::BadSignature { .. })), "{:?}", tampered);
     }
 }
+
+#[test]
+fn signing_certificates_are_checked_before_use() {
+    let validity = ingest::check_signing_certificate(&fixture("signing-cert.pem"))
+        .unwrap_or_else(|e| panic!("the test signing certificate is valid: {e}"));
+    assert_eq!(validity.not_before, ts("2026-01-01T00:00:00Z"));
+    assert_eq!(validity.not_after, ts("2036-01-01T00:00:00Z"));
+    let expired = ingest::check_signing_certificate(&fixture("expired-cert.pem"))
+        .unwrap_or_else(|e| panic!("an expired certificate still parses: {e}"));
+    assert_eq!(expired.not_after, ts("2021-01-01T00:00:00Z"));
+    for junk in
+        [&b"hello"[..], b"", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"]
+    {
+        assert!(matches!(
+            ingest::check_signing_certificate(junk),
+            Err(SnsVerifyError::InvalidCertificate(_))
+        ));
+    }
+}

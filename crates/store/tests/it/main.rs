@@ -162,6 +162,7 @@ conformance!(
     list_incidents_filters_by_status_and_tenant,
     silences_round_trip_and_only_live_ones_load,
     every_notify_reason_fits_the_outbox,
+    importing_twice_adds_each_external_id_once,
 );
 
 #[test]

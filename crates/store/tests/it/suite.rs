@@ -8,15 +8,15 @@ use watchfloor_store::{
 use crate::fixtures::*;
 
 pub async fn migrating_twice_is_a_no_op(store: &Store) {
-    assert_eq!(store.schema_version().await.expect("version"), 2);
+    assert_eq!(store.schema_version().await.expect("version"), 3);
     store.commit(&opening(vec![incident(1, "acme", "g")])).await.expect("commit");
     let before = counts(store).await;
     store.migrate().await.expect("second migrate");
     store.migrate().await.expect("third migrate");
-    assert_eq!(store.schema_version().await.expect("version"), 2);
+    assert_eq!(store.schema_version().await.expect("version"), 3);
     assert_eq!(counts(store).await, before);
     let versions = texts(store, "SELECT name FROM schema_migrations ORDER BY version").await;
-    assert_eq!(versions, vec!["initial".to_owned(), "triage".to_owned()]);
+    assert_eq!(versions, vec!["initial".to_owned(), "triage".to_owned(), "import".to_owned()]);
 }
 
 pub async fn reopening_migrates_nothing_and_keeps_data(store: Store, target: String) {
@@ -25,7 +25,7 @@ pub async fn reopening_migrates_nothing_and_keeps_data(store: Store, target: Str
     store.close().await;
     let reopened = Store::open(&target).await.expect("reopening");
     assert_eq!(counts(&reopened).await, before);
-    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 2);
+    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 3);
     reopened.close().await;
 }
 
@@ -720,4 +720,77 @@ pub async fn silences_round_trip_and_only_live_ones_load(store: &Store) {
     silence.ends_at = silence.starts_at;
     let bad = CommitBatch { silences: vec![silence], ..Default::default() };
     assert!(store.commit(&bad).await.is_err(), "a silence must end after it starts");
+}
+
+/// One imported file of `tenant_id` whose records have these external ids.
+fn import_batch(tenant_id: &str, body: &str, ids: &[&str]) -> watchfloor_store::ImportBatch {
+    watchfloor_store::ImportBatch {
+        tenant: tenant(tenant_id),
+        integration_service: domain::ServiceId::parse("checkout").expect("valid service"),
+        source_kind: "cloudtrail".to_owned(),
+        received_at: at(0),
+        body: body.to_owned(),
+        events: ids
+            .iter()
+            .map(|id| watchfloor_store::ImportedEvent {
+                external_id: format!("cloudtrail:{id}"),
+                event: event(None, &format!("cloudtrail:{id}")),
+            })
+            .collect(),
+    }
+}
+
+pub async fn importing_twice_adds_each_external_id_once(store: &Store) {
+    let first = import_batch("acme", "file 1", &["a", "b", "c"]);
+    assert_eq!(store.import(&first).await.expect("first import"), 3);
+    let after_first = counts(store).await;
+    assert_eq!((after_first.payloads, after_first.events), (1, 3));
+
+    // The same file again adds nothing, not even its payload.
+    assert_eq!(store.import(&first).await.expect("second import"), 0);
+    assert_eq!(counts(store).await, after_first);
+
+    // A file that overlaps adds only what is new; ids repeated within a file count once.
+    let overlapping = import_batch("acme", "file 2", &["c", "d", "d"]);
+    assert_eq!(store.import(&overlapping).await.expect("overlapping import"), 1);
+    // Another tenant's records are its own, even with the same ids.
+    assert_eq!(store.import(&import_batch("globex", "file 1", &["a"])).await.expect("globex"), 1);
+    let ids = texts(
+        store,
+        "SELECT tenant || ' ' || external_id FROM events ORDER BY tenant, external_id",
+    )
+    .await;
+    assert_eq!(
+        ids,
+        [
+            "acme cloudtrail:a",
+            "acme cloudtrail:b",
+            "acme cloudtrail:c",
+            "acme cloudtrail:d",
+            "globex cloudtrail:a"
+        ]
+    );
+    let counted = counts(store).await;
+    assert_eq!((counted.payloads, counted.events, counted.alerts), (3, 5, 0));
+
+    // The database itself refuses a second event with a known external id.
+    let duplicate = execute(
+        store,
+        "INSERT INTO events (tenant, payload_id, dedup_key, action, severity, summary, labels, \
+         annotations, details, external_id) SELECT tenant, payload_id, dedup_key, action, \
+         severity, summary, labels, annotations, details, external_id FROM events \
+         WHERE tenant = 'acme' AND external_id = 'cloudtrail:a'",
+    )
+    .await;
+    assert!(duplicate.is_err(), "a duplicate external id must be refused: {duplicate:?}");
+    // Live events carry no external id, and any number of them is fine.
+    let live = vec![payload("acme", "live", vec![event(None, "k1"), event(None, "k2")])];
+    store.commit(&CommitBatch { payloads: live, ..CommitBatch::default() }).await.expect("live");
+    assert_eq!(counts(store).await.events, 7);
+
+    // An empty external id is refused before anything is written.
+    let mut empty = import_batch("acme", "file 3", &["e"]);
+    empty.events[0].external_id.clear();
+    assert!(store.import(&empty).await.is_err());
+    assert_eq!(counts(store).await.events, 7);
 }

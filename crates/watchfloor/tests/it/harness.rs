@@ -189,6 +189,23 @@ impl App {
         self.dir.path().join("data")
     }
 
+    /// The `--data DIR` or `--database-url URL` arguments that reach this server's database,
+    /// for other commands (`watchfloor import`) run against it.
+    pub fn database_args(&self) -> Vec<std::ffi::OsString> {
+        match &self.database {
+            Database::Sqlite => vec!["--data".into(), self.data_dir().into_os_string()],
+            Database::Postgres { url, .. } => vec!["--database-url".into(), url.into()],
+        }
+    }
+
+    /// The configuration file this server was started with (none for the demo).
+    pub fn config_path(&self) -> Option<PathBuf> {
+        match &self.mode {
+            Mode::Config(path) => Some(path.clone()),
+            Mode::Demo => None,
+        }
+    }
+
     fn start(&mut self) {
         let mut command = Command::new(env!("CARGO_BIN_EXE_watchfloor"));
         command.arg("serve");
