@@ -4,8 +4,12 @@
 //!
 //! Each input line is what arrived on the wire:
 //! `{"at": RFC 3339, "key": integration key, "kind": ingest kind, "body": payload}`
-//! where `kind` is `pagerduty`, `alertmanager-api`, `alertmanager` or
-//! `generic`, and `body` is the JSON payload (or a string holding it).
+//! where `kind` is `pagerduty`, `alertmanager-api`, `alertmanager`,
+//! `generic`, `eventbridge`, `azure`, `grafana`, `sns` (an envelope whose
+//! signature was checked when it arrived: it is not checked again) or
+//! `cloudtrail` (a CloudTrail record or log file, with the key of an
+//! `eventbridge` integration), and `body` is the JSON payload (or a string
+//! holding it).
 //!
 //! [`Simulation`] is the engine on that clock; `watchfloor test rules`
 //! (`crate::ruletest`) runs the same lines through it with [`simulate`].
@@ -100,6 +104,9 @@ pub fn parse_recorded(
         "eventbridge" => IntegrationKind::EventBridge,
         "azure" => IntegrationKind::Azure,
         "grafana" => IntegrationKind::Grafana,
+        "sns" => IntegrationKind::Sns,
+        // Raw CloudTrail records reach Watchfloor through EventBridge.
+        "cloudtrail" => IntegrationKind::EventBridge,
         other => return Err(LineError::at("kind", format!("unknown ingest kind {other:?}"))),
     };
     let integration = config
@@ -121,6 +128,14 @@ pub fn parse_recorded(
         "eventbridge" => crate::http::parse_hook(SourceKind::EventBridge, &body, at),
         "azure" => crate::http::parse_hook(SourceKind::Azure, &body, at),
         "grafana" => crate::http::parse_hook(SourceKind::Grafana, &body, at),
+        // Recorded after its signature was verified: it is not verified again.
+        "sns" => ingest::parse_sns(None, &body, at, &ingest::CloudWatchOptions::default()).map(
+            |parsed| match parsed {
+                ingest::SnsParsed::Notification { events, .. } => events,
+                _ => Vec::new(),
+            },
+        ),
+        "cloudtrail" => cloudtrail_events(&body, at),
         _ => ingest::parse_generic(&body, at),
     }
     .map_err(|e| LineError { field: None, message: e.message })?;
@@ -130,6 +145,21 @@ pub fn parse_recorded(
         service: integration.service.clone(),
         events,
     })
+}
+
+/// A CloudTrail log file (`{"Records": [...]}` or an array) or one record.
+fn cloudtrail_events(
+    body: &[u8],
+    at: Timestamp,
+) -> Result<Vec<domain::Event>, ingest::IngestError> {
+    let is_file = serde_json::from_slice::<Value>(body)
+        .is_ok_and(|value| value.is_array() || value.get("Records").is_some());
+    if is_file {
+        let records = ingest::parse_cloudtrail_file(body, at)?;
+        Ok(records.into_iter().map(|record| record.event).collect())
+    } else {
+        Ok(vec![ingest::parse_cloudtrail_record(body, at)?.event])
+    }
 }
 
 /// An effect as `watchfloor replay` prints it (`type` says which); `None`
