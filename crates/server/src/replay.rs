@@ -399,7 +399,9 @@ pub fn export_line(
         SourceKind::EventBridge => IntegrationKind::EventBridge,
         SourceKind::Azure => IntegrationKind::Azure,
         SourceKind::Grafana => IntegrationKind::Grafana,
-        _ => return None,
+        SourceKind::Sns => IntegrationKind::Sns,
+        // Imported CloudTrail files replay with the key of an EventBridge integration.
+        SourceKind::CloudTrail => IntegrationKind::EventBridge,
     };
     let integration = config
         .integrations

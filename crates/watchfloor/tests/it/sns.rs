@@ -189,6 +189,35 @@ fn a_cloudwatch_alarm_then_ok_through_sns_opens_and_resolves_one_incident() {
         Some(2.0),
         "{metrics}"
     );
+
+    // What arrived exports as replay lines, and replays to the same outcome.
+    let export = app.api_get("/api/v1/events/export?after=0").expect_status(200, "export").text();
+    let kinds: Vec<String> = export
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .map(|line| line["kind"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(kinds, ["sns", "sns"], "{export}");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let events = dir.path().join("events.jsonl");
+    std::fs::write(&events, &export).expect("writing the export");
+    let config = app.config_path().expect("the server runs on a config file");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_watchfloor"))
+        .arg("replay")
+        .arg(&events)
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .expect("running watchfloor replay");
+    let replayed = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{replayed}{}", String::from_utf8_lossy(&output.stderr));
+    let incidents: Vec<serde_json::Value> = replayed
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|line| line["type"] == "incident")
+        .collect();
+    assert_eq!(incidents.len(), 1, "{replayed}");
+    assert_eq!(incidents[0]["status"], "resolved", "{replayed}");
 }
 
 #[test]
