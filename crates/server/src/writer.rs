@@ -157,27 +157,8 @@ enum Pending {
     Command(oneshot::Sender<Result<CommandReceipt, WriteError>>, CommandReceipt),
 }
 
-/// A turn's batch, written by a task while the loop computes the next turn.
-struct InFlight {
-    commit: tokio::task::JoinHandle<Result<(), store::StoreError>>,
-    turn: Turn,
-}
-
-/// What a turn decided, to act on once its batch is committed (or not).
-struct Turn {
-    pending: Vec<Pending>,
-    job_count: usize,
-    opened: u64,
-    queued: usize,
-}
-
 impl EngineLoop {
-    /// Runs turns until every [`Writer`] is dropped. At most one commit is in
-    /// flight: turn N+1 runs the engine while turn N's transaction commits,
-    /// and turn N+1's batch is written only after turn N's has committed, so
-    /// commits stay in order. Replies go out only after their commit.
     pub async fn run(mut self) {
-        let mut in_flight: Option<InFlight> = None;
         loop {
             let deadline = self.engine.next_deadline().map(|at| {
                 let wait = at.duration_since(now()).try_into().unwrap_or(Duration::ZERO);
@@ -186,15 +167,9 @@ impl EngineLoop {
             let first = tokio::select! {
                 job = self.jobs.recv() => match job {
                     Some(job) => Some(job),
-                    None => break,
+                    None => return,
                 },
                 () = sleep_until(deadline) => None,
-                result = async { (&mut in_flight.as_mut()?.commit).await.ok() }, if in_flight.is_some() => {
-                    if let Some(flight) = in_flight.take() {
-                        self.finish(flight.turn, outcome(result)).await;
-                    }
-                    continue;
-                }
             };
             let mut jobs: Vec<Job> = first.into_iter().collect();
             while jobs.len() < MAX_JOBS_PER_COMMIT {
@@ -203,34 +178,11 @@ impl EngineLoop {
                     Err(_) => break,
                 }
             }
-            let prepared = self.turn(jobs);
-            if let Some(flight) = in_flight.take() {
-                let result = flight.commit.await.ok();
-                let committed = self.finish(flight.turn, outcome(result)).await;
-                if !committed {
-                    // This turn was computed on top of the one that failed; the engine
-                    // is back at what the store holds, so this turn is refused too.
-                    if let Some((_, turn)) = prepared {
-                        fail(turn.pending, "an earlier commit failed; please retry");
-                    }
-                    continue;
-                }
-            }
-            if let Some((batch, turn)) = prepared {
-                let store = self.store.clone();
-                let commit = tokio::spawn(async move { store.commit(&batch).await });
-                in_flight = Some(InFlight { commit, turn });
-            }
-        }
-        if let Some(flight) = in_flight.take() {
-            let result = flight.commit.await.ok();
-            self.finish(flight.turn, outcome(result)).await;
+            self.turn(jobs).await;
         }
     }
 
-    /// Runs the engine over a turn's jobs and the timers due; returns the batch
-    /// to commit, or `None` when nothing changed.
-    fn turn(&mut self, jobs: Vec<Job>) -> Option<(CommitBatch, Turn)> {
+    async fn turn(&mut self, jobs: Vec<Job>) {
         let now = now();
         let job_count = jobs.len();
         let mut batch = CommitBatch::default();
@@ -271,7 +223,7 @@ impl EngineLoop {
         self.engine.handle_tick(now, &mut effects);
         let changes = self.engine.take_changes();
         if pending.is_empty() && effects.is_empty() && changes.is_empty() {
-            return None;
+            return;
         }
         let opened = count_opened(&effects);
         self.collect(&changes, effects, &mut batch);
@@ -279,38 +231,41 @@ impl EngineLoop {
         batch.incidents = changes.incidents;
         batch.silences = changes.silences;
         let queued = batch.outbox.len();
-        Some((batch, Turn { pending, job_count, opened, queued }))
-    }
 
-    /// Answers a turn once its commit is over; `false` if it failed, after
-    /// the engine has gone back to what the store holds.
-    async fn finish(&mut self, turn: Turn, result: Result<(), String>) -> bool {
-        match result {
+        match self.store.commit(&batch).await {
             Ok(()) => {
                 self.metrics.inc("watchfloor_commits_total", &[]);
-                self.metrics.observe("watchfloor_commit_batch_jobs", &[], turn.job_count as f64);
-                self.metrics.add("watchfloor_incidents_opened_total", &[], turn.opened);
-                self.metrics.add("watchfloor_notifications_queued_total", &[], turn.queued as u64);
+                self.metrics.observe("watchfloor_commit_batch_jobs", &[], job_count as f64);
+                self.metrics.add("watchfloor_incidents_opened_total", &[], opened);
+                self.metrics.add("watchfloor_notifications_queued_total", &[], queued as u64);
                 self.publish_gauges();
-                for reply in turn.pending {
+                for reply in pending {
                     self.answer_committed(reply);
                 }
-                if turn.queued > 0 {
+                if queued > 0 {
                     self.signals.outbox.notify_one();
                 }
                 let _ = self.signals.changed.send(());
-                true
             }
             Err(error) => {
                 tracing::error!(error = %error, "commit failed; state reloaded from the store");
                 self.metrics.inc("watchfloor_commit_failures_total", &[]);
-                fail(turn.pending, &error);
+                let message = error.to_string();
+                for reply in pending {
+                    match reply {
+                        Pending::Ingest { reply, .. } => {
+                            let _ = reply.send(Err(WriteError::Store(message.clone())));
+                        }
+                        Pending::Command(reply, _) => {
+                            let _ = reply.send(Err(WriteError::Store(message.clone())));
+                        }
+                    }
+                }
                 // The engine moved ahead of the store: go back to what is committed.
                 match restore(self.engine.config().clone(), &self.store).await {
                     Ok(engine) => self.engine = engine,
                     Err(error) => tracing::error!(error = %error, "reloading state failed"),
                 }
-                false
             }
         }
     }
@@ -483,28 +438,6 @@ fn silence_audit(
         tenant: Some(silence.tenant.clone()),
         target: format!("silence:{}", silence.id),
         detail: crate::http::silence_json(silence, now),
-    }
-}
-
-/// Answers every reply of a turn that was not committed.
-fn fail(pending: Vec<Pending>, message: &str) {
-    for reply in pending {
-        match reply {
-            Pending::Ingest { reply, .. } => {
-                let _ = reply.send(Err(WriteError::Store(message.to_owned())));
-            }
-            Pending::Command(reply, _) => {
-                let _ = reply.send(Err(WriteError::Store(message.to_owned())));
-            }
-        }
-    }
-}
-
-/// A commit task's result; `None` when the task panicked or was cancelled.
-fn outcome(result: Option<Result<(), store::StoreError>>) -> Result<(), String> {
-    match result {
-        Some(result) => result.map_err(|error| error.to_string()),
-        None => Err("the commit ended without an answer".to_owned()),
     }
 }
 
