@@ -163,6 +163,10 @@ pub struct Triage {
     /// reported once.
     #[serde(skip_serializing_if = "std::collections::BTreeSet::is_empty")]
     pub sla_breached: std::collections::BTreeSet<String>,
+    /// The first acknowledgement, kept when it expires: the acknowledgement
+    /// target was met (or missed) then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_acknowledged_at: Option<Timestamp>,
 }
 
 /// An incident's progress through its escalation policy.

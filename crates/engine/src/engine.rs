@@ -487,6 +487,9 @@ impl Engine {
             return;
         }
         if let Some(reason) = self.hold_reason(now, id) {
+            if let Some(closes) = self.maintenance_closes(now, id) {
+                self.recheck_at.insert(closes);
+            }
             self.hold(now, id, reason, effects);
             return;
         }
@@ -605,6 +608,24 @@ impl Engine {
         None
     }
 
+    /// When the first maintenance window holding one of the incident's alerts
+    /// closes: the held page is looked at again then.
+    fn maintenance_closes(&self, now: Timestamp, id: IncidentId) -> Option<Timestamp> {
+        let incident = self.incidents.get(&id)?;
+        let members = self.members.get(&id)?;
+        members
+            .iter()
+            .filter_map(|dedup_key| self.alerts.get(&(incident.tenant.clone(), dedup_key.clone())))
+            .flat_map(|alert| {
+                self.config.maintenance.iter().filter(|w| w.covers(&alert.tenant, &alert.service))
+            })
+            .filter_map(|window| {
+                crate::oncall::window_at(&window.time_zone, &window.windows, now)
+                    .map(|(_, closes)| closes)
+            })
+            .min()
+    }
+
     /// An unresolved alert of the same tenant that inhibits this one.
     fn inhibited_by(&self, key: &AlertKey, alert: &Alert) -> Option<String> {
         let severity = alert.severity.as_str();
@@ -713,6 +734,9 @@ impl Engine {
         if !held_otherwise {
             self.pending_open.retain(|(_, pending)| *pending != incident_id);
             self.notify_incident(now, incident_id, NotifyReason::Flapping, effects);
+            if just_opened {
+                self.start_escalation(now, incident_id, NotifyReason::Flapping, effects);
+            }
         }
     }
 
@@ -747,6 +771,9 @@ impl Engine {
         if done && grouping.auto_resolve {
             let cause = "all alerts resolved and quiet after flapping".to_owned();
             self.resolve_incident(now, id, "engine", cause, effects);
+        } else if self.held.contains(&id) {
+            // A page held because the alert flapped may go now.
+            self.recheck_held(now, effects);
         }
     }
 
@@ -1034,15 +1061,21 @@ impl Engine {
         incident.status = IncidentStatus::Acknowledged;
         incident.acknowledged_at = Some(now);
         incident.acknowledged_by = Some(actor.to_owned());
+        incident.triage.first_acknowledged_at.get_or_insert(now);
         incident.updated_at = now;
         let notified = incident.open_notified;
         self.dirty_incidents.insert(id);
-        let message = if notified {
-            format!("acknowledged by {actor}")
-        } else {
+        let message = match incident.triage.held.take() {
+            _ if notified => format!("acknowledged by {actor}"),
             // Nobody was paged yet; paging now for something already seen helps nobody.
-            incident.open_notified = true;
-            format!("acknowledged by {actor} before the group wait ended: no page sent")
+            Some(held) => {
+                incident.open_notified = true;
+                format!("acknowledged by {actor} while its page was held ({held}): no page sent")
+            }
+            None => {
+                incident.open_notified = true;
+                format!("acknowledged by {actor} before the group wait ended: no page sent")
+            }
         };
         effects.push(Effect::Timeline(entry(
             incident,

@@ -142,7 +142,11 @@ impl Engine {
         let Some(level) = policy.tiers.get(tier) else { return };
         // Channels that already got this reason's notification from the
         // service and tenant are not sent it twice.
-        let already: Vec<domain::ChannelId> = if reason == NotifyReason::Opened {
+        let already_told = matches!(
+            reason,
+            NotifyReason::Opened | NotifyReason::Retriggered | NotifyReason::Flapping
+        );
+        let already: Vec<domain::ChannelId> = if already_told {
             let mut channels = self.config.channels_for(&incident.tenant, &incident.service);
             channels.extend(incident.triage.channels.iter().cloned());
             channels
@@ -309,9 +313,10 @@ impl Engine {
         };
         let breached = &incident.triage.sla_breached;
         let mut deadlines = Vec::new();
+        // Met once acknowledged in time, even if that acknowledgement later expires.
         if let Some(limit) = target.acknowledge
             && incident.status == IncidentStatus::Triggered
-            && incident.acknowledged_at.is_none()
+            && incident.triage.first_acknowledged_at.is_none()
             && !breached.contains(SlaKind::Acknowledge.as_str())
         {
             deadlines.push((add(incident.created_at, limit), SlaKind::Acknowledge));

@@ -5,6 +5,7 @@ extern crate watchfloor_engine as engine;
 mod lifecycle;
 mod oncall;
 mod paging;
+mod paging_edges;
 mod properties;
 mod triage;
 
