@@ -9,12 +9,12 @@ use crate::{at, event, service, tenant};
 
 /// Acme (platinum) whose VPN pages through policy `noc`: the on-call person of
 /// `primary` (ana) first, ben 15 minutes later. No group wait.
-fn config(extra: &str) -> Arc<Config> {
+pub(crate) fn config(extra: &str) -> Arc<Config> {
     config_with("{group_wait: 0s}", extra)
 }
 
 /// As [`config`], with other grouping settings.
-fn config_with(grouping: &str, extra: &str) -> Arc<Config> {
+pub(crate) fn config_with(grouping: &str, extra: &str) -> Arc<Config> {
     let text = format!(
         r#"grouping: {grouping}
 tenants: [{{id: acme, tier: platinum, notify: [noc], escalation_policy: noc}}]
@@ -40,28 +40,28 @@ schedules:
     }
 }
 
-const TWO_TIERS: &str = r#"escalation_policies:
+pub(crate) const TWO_TIERS: &str = r#"escalation_policies:
   - id: noc
     tiers:
       - {targets: [{schedule: primary}], delay: 15m}
       - {targets: [{user: ben}, {user: cho}]}
 "#;
 
-fn trigger(engine: &mut Engine, seconds: i64, severity: Severity) -> Vec<Effect> {
+pub(crate) fn trigger(engine: &mut Engine, seconds: i64, severity: Severity) -> Vec<Effect> {
     let mut effects = Vec::new();
     let event = event(EventAction::Trigger, "vpn-down", severity);
     engine.handle_event(at(seconds), &tenant("acme"), &service("acme-vpn"), &event, &mut effects);
     effects
 }
 
-fn tick(engine: &mut Engine, seconds: i64) -> Vec<Effect> {
+pub(crate) fn tick(engine: &mut Engine, seconds: i64) -> Vec<Effect> {
     let mut effects = Vec::new();
     engine.handle_tick(at(seconds), &mut effects);
     effects
 }
 
 /// `channel reason [user]` for every notification.
-fn pages(effects: &[Effect]) -> Vec<String> {
+pub(crate) fn pages(effects: &[Effect]) -> Vec<String> {
     effects
         .iter()
         .filter_map(|effect| match effect {
@@ -80,7 +80,7 @@ fn pages(effects: &[Effect]) -> Vec<String> {
         .collect()
 }
 
-fn timeline(effects: &[Effect], kind: TimelineKind) -> Vec<String> {
+pub(crate) fn timeline(effects: &[Effect], kind: TimelineKind) -> Vec<String> {
     effects
         .iter()
         .filter_map(|effect| match effect {
@@ -90,7 +90,7 @@ fn timeline(effects: &[Effect], kind: TimelineKind) -> Vec<String> {
         .collect()
 }
 
-const FIRST: IncidentId = IncidentId(1);
+pub(crate) const FIRST: IncidentId = IncidentId(1);
 
 #[test]
 fn unacknowledged_incidents_escalate_to_the_second_tier_after_the_delay() {
@@ -216,7 +216,7 @@ fn a_resolve_clears_the_acknowledgement_timer() {
     assert!(later.is_empty(), "{later:?}");
 }
 
-const SLA: &str = r#"sla:
+pub(crate) const SLA: &str = r#"sla:
   platinum:
     P1: {acknowledge: 5m, resolve: 1h}
 "#;

@@ -1,100 +1,16 @@
 //! Paging at the edges: expiry with channel tiers, maintenance windows closing, acknowledgements made in time, holds ended by an acknowledgement, flapping.
 
-use std::sync::Arc;
-
 use domain::suppression::Matcher;
-use domain::{Config, EventAction, IncidentId, Severity, TimelineKind};
+use domain::{EventAction, Severity, TimelineKind};
 use engine::{Effect, Engine, NewSilence};
 
+use crate::paging::{FIRST, SLA, TWO_TIERS, config_with, pages, tick, timeline, trigger};
 use crate::{at, event, service, tenant};
-
-/// Acme (platinum) whose VPN pages through policy `noc` (given in `extra`);
-/// the tenant's channel is `noc`; ana (on call in `primary`) and ben have
-/// webhook pagers.
-fn config_with(grouping: &str, extra: &str) -> Arc<Config> {
-    let text = format!(
-        r#"grouping: {grouping}
-tenants: [{{id: acme, tier: platinum, notify: [noc], escalation_policy: noc}}]
-services: [{{id: acme-vpn, tenant: acme, criticality: high}}]
-notify:
-  - {{id: noc, kind: webhook, url: "http://127.0.0.1:9/noc"}}
-  - {{id: ana-pager, kind: webhook, url: "http://127.0.0.1:9/ana"}}
-  - {{id: ben-pager, kind: webhook, url: "http://127.0.0.1:9/ben"}}
-users:
-  - {{id: ana, contacts: [{{webhook: ana-pager}}]}}
-  - {{id: ben, contacts: [{{webhook: ben-pager}}]}}
-schedules:
-  - id: primary
-    time_zone: Europe/Berlin
-    layers:
-      - {{name: weekly, users: [ana], rotation: weekly, handoff: {{time: "09:00", weekday: monday}}, start: 2026-01-05}}
-{extra}"#
-    );
-    match config::parse(&text, "test.yaml") {
-        Ok(config) => Arc::new(config),
-        Err(error) => panic!("test config: {error}"),
-    }
-}
-
-const TWO_TIERS: &str = r#"escalation_policies:
-  - id: noc
-    tiers:
-      - {targets: [{schedule: primary}], delay: 15m}
-      - {targets: [{user: ben}]}
-"#;
-
-const SLA: &str = r#"sla:
-  platinum:
-    P1: {acknowledge: 5m, resolve: 1h}
-"#;
-
-fn trigger(engine: &mut Engine, seconds: i64, severity: Severity) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    let event = event(EventAction::Trigger, "vpn-down", severity);
-    engine.handle_event(at(seconds), &tenant("acme"), &service("acme-vpn"), &event, &mut effects);
-    effects
-}
-
-fn tick(engine: &mut Engine, seconds: i64) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    engine.handle_tick(at(seconds), &mut effects);
-    effects
-}
 
 fn acknowledge(engine: &mut Engine, seconds: i64) -> Vec<Effect> {
     let mut effects = Vec::new();
     engine.acknowledge(at(seconds), FIRST, "user:ana", &mut effects).expect("open");
     effects
-}
-
-/// `channel reason [tier user]` for every notification.
-fn pages(effects: &[Effect]) -> Vec<String> {
-    effects
-        .iter()
-        .filter_map(|effect| match effect {
-            Effect::Notify(n) => Some(match &n.page {
-                Some(page) => format!(
-                    "{} {} tier {} {}",
-                    n.channel,
-                    n.reason.as_str(),
-                    page.tier + 1,
-                    page.user.as_ref().map_or("-", |u| u.as_str())
-                ),
-                None => format!("{} {}", n.channel, n.reason.as_str()),
-            }),
-            _ => None,
-        })
-        .collect()
-}
-
-fn timeline(effects: &[Effect], kind: TimelineKind) -> Vec<String> {
-    effects
-        .iter()
-        .filter_map(|effect| match effect {
-            Effect::Timeline(t) if t.kind == kind => Some(t.message.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn breaches(effects: &[Effect]) -> Vec<&'static str> {
@@ -121,8 +37,6 @@ fn run_until(engine: &mut Engine, until: i64) -> Vec<Effect> {
     engine.handle_tick(at(until), &mut effects);
     effects
 }
-
-const FIRST: IncidentId = IncidentId(1);
 
 // ----- bugs ---------------------------------------------------------------------
 
