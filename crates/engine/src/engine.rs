@@ -482,6 +482,19 @@ impl Engine {
 
     /// The group wait of an incident is over: page, unless something holds the page back.
     fn page_opened(&mut self, now: Timestamp, id: IncidentId, effects: &mut Vec<Effect>) {
+        self.page_unless_held(now, id, NotifyReason::Opened, effects);
+    }
+
+    /// Sends an incident's first page (or, for an expired acknowledgement, its
+    /// page anew) with `reason`, unless something holds it back.
+    fn page_unless_held(
+        &mut self,
+        now: Timestamp,
+        id: IncidentId,
+        reason: NotifyReason,
+        effects: &mut Vec<Effect>,
+    ) {
+        let page_reason = reason;
         let Some(incident) = self.incidents.get(&id) else { return };
         if incident.open_notified {
             return;
@@ -514,8 +527,8 @@ impl Engine {
                 "engine",
             )));
         }
-        self.notify_incident(now, id, NotifyReason::Opened, effects);
-        self.start_escalation(now, id, NotifyReason::Opened, effects);
+        self.notify_incident(now, id, page_reason, effects);
+        self.start_escalation(now, id, page_reason, effects);
     }
 
     fn hold(&mut self, now: Timestamp, id: IncidentId, reason: String, effects: &mut Vec<Effect>) {

@@ -272,6 +272,9 @@ impl Engine {
         incident.acknowledged_at = None;
         incident.updated_at = now;
         incident.triage.escalation = None;
+        // Paged anew, as if it had just opened: a silence, a maintenance window
+        // or the night can hold this page too.
+        incident.open_notified = false;
         self.dirty_incidents.insert(id);
         let message = format!(
             "acknowledgement by {by} expired after {}: triggered again and paging anew",
@@ -290,8 +293,7 @@ impl Engine {
                 self.dirty_alerts.insert(key);
             }
         }
-        self.notify_incident(now, id, NotifyReason::Retriggered, effects);
-        self.start_escalation(now, id, NotifyReason::Retriggered, effects);
+        self.page_unless_held(now, id, NotifyReason::Retriggered, effects);
         self.schedule_sla(id);
     }
 

@@ -148,3 +148,20 @@ fn an_incident_that_opens_flapping_escalates_like_any_other() {
     assert!(paged.iter().any(|p| p.contains("ana-pager flapping tier 1 ana")), "{paged:?}");
     assert_eq!(pages(&tick(&mut engine, 10 + 15 * 60)), ["ben-pager escalated tier 2 ben"]);
 }
+
+#[test]
+fn an_acknowledgement_expiring_under_a_silence_pages_when_the_silence_ends() {
+    let grouping = "{group_wait: 0s, acknowledge_timeout: 30m}";
+    let mut engine = Engine::new(config_with(grouping, TWO_TIERS));
+    trigger(&mut engine, 0, Severity::Critical);
+    acknowledge(&mut engine, 60);
+    silence_vpn(&mut engine, 20 * 60, 60 * 60);
+
+    let expired = run_until(&mut engine, 60 + 30 * 60);
+    assert!(pages(&expired).is_empty(), "{:?}", pages(&expired));
+    let held = timeline(&expired, TimelineKind::Held).join("");
+    assert!(held.contains("silenced by silence"), "{held}");
+
+    let released = run_until(&mut engine, 60 * 60);
+    assert_eq!(pages(&released), ["noc opened", "ana-pager opened tier 1 ana"]);
+}
