@@ -17,6 +17,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use domain::InsufficientData;
 use domain::Severity;
 
 /// The header an EventBridge API destination may carry the integration key in,
@@ -99,17 +100,6 @@ impl Default for SnsSettings {
             insufficient_data: InsufficientData::Trigger(Severity::Warning),
         }
     }
-}
-
-/// `sns.insufficient_data`: a severity word, `resolve` or `ignore`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InsufficientData {
-    /// Fire (or keep firing) the alarm's alert with this severity.
-    Trigger(Severity),
-    /// Resolve the alarm's alert, as `OK` does.
-    Resolve,
-    /// No event: the alert stays as it was.
-    Ignore,
 }
 
 /// `integrations[].eventbridge`.

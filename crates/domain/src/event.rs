@@ -205,3 +205,14 @@ mod tests {
         assert_eq!(event.effective_action(now), EventAction::Trigger);
     }
 }
+
+/// What a CloudWatch alarm (through SNS or EventBridge) entering `INSUFFICIENT_DATA` does to its alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InsufficientData {
+    /// Fire (or keep firing) the alarm's alert with this severity.
+    Trigger(Severity),
+    /// Resolve the alarm's alert, as `OK` does.
+    Resolve,
+    /// Produce no event: the alert stays as it was.
+    Ignore,
+}

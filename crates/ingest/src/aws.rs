@@ -1,5 +1,6 @@
 //! Shared AWS vocabulary: ARNs, console links, and the CloudWatch alarm mapping that the SNS and EventBridge adapters both use.
 
+pub use domain::InsufficientData;
 use domain::{Event, EventAction, Labels, Link, Severity, SourceKind, Timestamp};
 use serde_json::Value;
 
@@ -22,17 +23,6 @@ impl Default for CloudWatchOptions {
             insufficient_data: InsufficientData::Trigger(Severity::Warning),
         }
     }
-}
-
-/// What a CloudWatch alarm entering `INSUFFICIENT_DATA` does to its alert.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InsufficientData {
-    /// Fire (or keep firing) the alarm's alert with this severity.
-    Trigger(Severity),
-    /// Resolve the alarm's alert, as `OK` does.
-    Resolve,
-    /// Produce no event: the alert stays as it was.
-    Ignore,
 }
 
 /// `arn:partition:service:region:account:resource`, borrowed from the text.

@@ -86,13 +86,6 @@ struct SnsEndpoint {
 
 impl SnsEndpoint {
     fn from_settings(settings: &config::SnsSettings, pinned_certificates: Vec<Vec<u8>>) -> Self {
-        let insufficient_data = match settings.insufficient_data {
-            config::InsufficientData::Trigger(severity) => {
-                ingest::InsufficientData::Trigger(severity)
-            }
-            config::InsufficientData::Resolve => ingest::InsufficientData::Resolve,
-            config::InsufficientData::Ignore => ingest::InsufficientData::Ignore,
-        };
         Self {
             verify_signatures: settings.verify_signatures,
             pinned_certificates,
@@ -101,7 +94,7 @@ impl SnsEndpoint {
             max_message_age: settings.max_message_age,
             options: CloudWatchOptions {
                 alarm_severity: settings.alarm_severity,
-                insufficient_data,
+                insufficient_data: settings.insufficient_data,
             },
         }
     }
