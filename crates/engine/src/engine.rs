@@ -1121,6 +1121,15 @@ impl Engine {
         alert.event_count += 1;
         let (alert_id, incident_id, first_seen) = (alert.id, alert.incident_id, alert.first_seen);
         let summary = alert.summary.clone();
+        // Only a source of an inhibition rule can have held other pages back.
+        let could_inhibit = self.config.inhibit.iter().any(|rule| {
+            domain::suppression::all_match(
+                &rule.source,
+                &alert.labels,
+                &alert.service,
+                alert.severity.as_str(),
+            )
+        });
         self.retired_alerts.push(alert);
 
         let Some(incident) = self.incidents.get_mut(&incident_id) else {
@@ -1160,7 +1169,7 @@ impl Engine {
             }
         }
         // The alert may have been what inhibited others.
-        if !self.held.is_empty() && !self.config.inhibit.is_empty() {
+        if could_inhibit && !self.held.is_empty() {
             self.recheck_held(now, effects);
         }
         EventOutcome { alert_id: Some(alert_id), incident_id: Some(incident_id) }
