@@ -248,27 +248,18 @@ impl Reader<'_> {
     }
 
     fn count(&mut self, node: &Node, path: &str) -> Option<i64> {
-        match &node.kind {
-            Kind::Scalar { value, plain: true } => match value.parse::<i64>() {
-                Ok(number) if number >= 0 => Some(number),
-                _ => {
-                    self.error(
-                        node.mark,
-                        path,
-                        format!("expected a whole number, found {}", node.describe()),
-                    );
-                    None
-                }
-            },
-            _ => {
-                self.error(
-                    node.mark,
-                    path,
-                    format!("expected a whole number, found {}", node.describe()),
-                );
-                None
-            }
+        let number = match &node.kind {
+            Kind::Scalar { value, plain: true } => value.parse::<i64>().ok().filter(|n| *n >= 0),
+            _ => None,
+        };
+        if number.is_none() {
+            self.error(
+                node.mark,
+                path,
+                format!("expected a whole number, found {}", node.describe()),
+            );
         }
+        number
     }
 
     fn timestamp(&mut self, node: &Node, path: &str) -> Option<Timestamp> {
