@@ -292,6 +292,30 @@ impl Engine {
         changes
     }
 
+    /// The event as the tenant's event rules would leave it, with the
+    /// service they route it to; `None` when a rule would drop it. Changes
+    /// nothing: `watchfloor import` asks this to decide which records the
+    /// engine should see.
+    pub fn preview_event(
+        &self,
+        now: Timestamp,
+        tenant: &TenantId,
+        service: &ServiceId,
+        event: &Event,
+    ) -> Option<(Event, ServiceId)> {
+        let mut event = event.clone();
+        if !self.has_event_rules {
+            return Some((event, service.clone()));
+        }
+        let ctx = EventContext { now, config: &self.config, tenant, service };
+        let verdict = self.rules.apply_event(&ctx, &mut event);
+        if verdict.dropped_by.is_some() {
+            return None;
+        }
+        let service = verdict.route_to.unwrap_or_else(|| service.clone());
+        Some((event, service))
+    }
+
     /// One normalised event for a tenant's service.
     pub fn handle_event(
         &mut self,

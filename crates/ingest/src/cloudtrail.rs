@@ -1,4 +1,4 @@
-//! AWS CloudTrail: log files (`{"Records": [...]}`), single records, and the record mapping EventBridge's "… via CloudTrail" events reuse.
+//! AWS CloudTrail: log files (`{"Records": [...]}`), single records, either of them for imports, and the record mapping EventBridge's "… via CloudTrail" events reuse.
 //!
 //! Every record becomes one [`Event`] with `dedup_key = "cloudtrail:<eventID>"`,
 //! so the same record imported from S3 and received through EventBridge is
@@ -86,8 +86,29 @@ pub fn parse_cloudtrail_file(
     body: &[u8],
     now: Timestamp,
 ) -> Result<Vec<CloudTrailRecord>, IngestError> {
-    let mut value =
-        fields::parse_nonempty_body(body, "a CloudTrail log file ({\"Records\": [...]})")?;
+    let value = fields::parse_nonempty_body(body, "a CloudTrail log file ({\"Records\": [...]})")?;
+    file_records(value, now)
+}
+
+/// What `watchfloor import` and replay accept: a log file or an array of
+/// records as [`parse_cloudtrail_file`] reads them, or one record on its own
+/// as [`parse_cloudtrail_record`] does (an object with `eventName` or
+/// `insightDetails` and no `Records`), as documentation and single-event
+/// exports show them.
+pub fn parse_cloudtrail_records(
+    body: &[u8],
+    now: Timestamp,
+) -> Result<Vec<CloudTrailRecord>, IngestError> {
+    let value = fields::parse_nonempty_body(
+        body,
+        "CloudTrail records (a log file {\"Records\": [...]}, an array, or one record)",
+    )?;
+    let single = value.get("Records").is_none()
+        && (value.get("eventName").is_some() || value.get("insightDetails").is_some());
+    if single { Ok(vec![one_record(value, now)?]) } else { file_records(value, now) }
+}
+
+fn file_records(mut value: Value, now: Timestamp) -> Result<Vec<CloudTrailRecord>, IngestError> {
     let (items, noun) = match &value {
         Value::Array(items) => (items.as_slice(), "records"),
         Value::Object(map) if map.contains_key("Records") => {
@@ -141,6 +162,10 @@ pub fn parse_cloudtrail_record(
     now: Timestamp,
 ) -> Result<CloudTrailRecord, IngestError> {
     let value = fields::parse_nonempty_body(body, "a CloudTrail record (JSON object)")?;
+    one_record(value, now)
+}
+
+fn one_record(value: Value, now: Timestamp) -> Result<CloudTrailRecord, IngestError> {
     let root = Obj::new(&value, "")?;
     if root.get("eventName").is_none() && root.get("insightDetails").is_none() {
         let missing = FieldError::missing(

@@ -17,7 +17,7 @@
 //! | Watchfloor's native batch format | [`parse_generic`] | `Generic` |
 //! | Amazon SNS over HTTP(S) ([`sns`]) | [`parse_sns`], [`parse_sns_raw`], [`parse_sns_lambda_event`]; [`verify_sns_signature`] | `Sns` |
 //! | EventBridge API destinations ([`eventbridge`]) | [`parse_eventbridge`] | `EventBridge` |
-//! | CloudTrail log files and records ([`cloudtrail`]) | [`parse_cloudtrail_file`], [`parse_cloudtrail_record`] | `CloudTrail` |
+//! | CloudTrail log files and records ([`cloudtrail`]) | [`parse_cloudtrail_file`], [`parse_cloudtrail_record`], [`parse_cloudtrail_records`] | `CloudTrail` |
 //! | Azure Monitor common alert schema ([`azure`]) | [`parse_azure`] | `Azure` |
 //! | Grafana unified alerting webhook ([`grafana`]) | [`parse_grafana`] | `Grafana` |
 //!
@@ -53,6 +53,7 @@ pub use aws::{CloudWatchOptions, InsufficientData};
 pub use azure::parse_azure;
 pub use cloudtrail::{
     CloudTrailRecord, MAX_CLOUDTRAIL_RECORDS, parse_cloudtrail_file, parse_cloudtrail_record,
+    parse_cloudtrail_records,
 };
 pub use error::{ErrorCode, IngestError, ItemError};
 pub use eventbridge::parse_eventbridge;

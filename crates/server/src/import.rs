@@ -1,26 +1,37 @@
 //! `watchfloor import cloudtrail`: CloudTrail log files (plain or gzip) into a tenant's events, once per `eventID`, with or without a running server.
 //!
 //! Each file is read (gunzipped when it starts with the gzip magic bytes),
-//! parsed by [`ingest::parse_cloudtrail_file`] and written in one
-//! transaction by [`store::Store::import`]: the file's text as a payload of
-//! source kind `cloudtrail`, each record as an event in the same model as
-//! live ingest (labels `eventName`, `userIdentity.arn`, `readOnly`, …; the
-//! record itself as details) with the external id `cloudtrail:<eventID>`.
-//! The database keeps one event per tenant and external id, so importing a
-//! file again adds nothing. Read-only calls (`readOnly: true`,
+//! parsed by [`ingest::parse_cloudtrail_records`] (a log file, an array of
+//! records, or one record) and written in one transaction by
+//! [`store::Store::import`]: the file's text as a payload of source kind
+//! `cloudtrail`, each record as an event in the same model as live ingest
+//! (labels `eventName`, `userIdentity.arn`, `readOnly`, …; the record itself
+//! as details) with the external id `cloudtrail:<eventID>`, and an audit
+//! entry. The database keeps one event per tenant and external id, so
+//! importing a file again adds nothing. Read-only calls (`readOnly: true`,
 //! `Describe*`/`List*`/`Get*`) are kept and carry the label
 //! `readOnly: "true"`, so forensics can filter them out.
 //!
-//! Imported records are history, not live signals: they become events of
-//! the tenant (belonging to no alert) and do not go through the engine, so
-//! they open no incidents and page nobody.
+//! Imported records are history first. Those that the tenant's event rules
+//! (its rule packs included) leave at [`ImportOptions::raise_at`] or worse,
+//! and do not drop, are also marked for the engine: the server (already
+//! running, or when it next starts) handles each like a live event, so a
+//! root sign-in found in last month's logs opens its security-baseline
+//! incident and pages like one received now. The server is the only writer
+//! of engine state: the import marks, the server's [`feed`] loop handles
+//! and clears the mark in the transaction that commits what the event
+//! caused, so every marked record is handled exactly once, across crashes.
+
+pub mod feed;
 
 use std::collections::HashSet;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
-use domain::{Config, ServiceId, SourceKind, TenantId};
+use domain::{Config, ServiceId, Severity, SourceKind, TenantId};
+use engine::Engine;
 use sha2::{Digest, Sha256};
 use store::{EventRecord, ImportBatch, ImportedEvent, Store};
 
@@ -36,6 +47,11 @@ pub struct ImportOptions {
     /// The payloads' service; by default the tenant's first service in the configuration.
     pub service: Option<ServiceId>,
     pub files: Vec<PathBuf>,
+    /// Records the tenant's event rules leave at this severity or worse go
+    /// through the engine as well; `None` imports history only.
+    pub raise_at: Option<Severity>,
+    /// Who imports, for the audit log (`cli:<user>`).
+    pub actor: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +79,8 @@ pub struct FileReport {
     pub already_present: u64,
     /// Records of read-only calls (kept, and marked).
     pub read_only: usize,
+    /// New events marked for the engine.
+    pub for_engine: u64,
     /// Why the file was not imported (nothing of it was written).
     pub error: Option<String>,
 }
@@ -77,6 +95,7 @@ pub struct ImportSummary {
     pub imported: u64,
     pub already_present: u64,
     pub read_only: usize,
+    pub for_engine: u64,
     pub seconds: f64,
 }
 
@@ -84,6 +103,23 @@ impl ImportSummary {
     /// Records read per second, over the whole run.
     pub fn records_per_second(&self) -> f64 {
         if self.seconds > 0.0 { self.records as f64 / self.seconds } else { 0.0 }
+    }
+}
+
+/// `--raise`: the severity from which imported records go through the engine, or `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RaiseAt(pub Option<Severity>);
+
+impl std::str::FromStr for RaiseAt {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        if text == "none" {
+            return Ok(Self(None));
+        }
+        text.parse().map(|severity| Self(Some(severity))).map_err(|_| {
+            format!("{text:?} is not a severity: critical, error, warning, info, or none")
+        })
     }
 }
 
@@ -133,10 +169,13 @@ pub async fn import_cloudtrail(
 ) -> Result<ImportSummary, ImportError> {
     let service = import_service(config, &options.tenant, options.service.as_ref())?;
     let store = Store::open(&options.database).await.map_err(ImportError::Open)?;
+    // Only asked what the rules make of a record: its state is never used.
+    let engine = Engine::new(Arc::new(config.clone()));
+    let target = Target { store: &store, engine: &engine, options, service: &service };
     let started = Instant::now();
     let mut summary = ImportSummary::default();
     for path in &options.files {
-        let report = import_file(&store, &options.tenant, &service, path).await;
+        let report = import_file(&target, path).await;
         summary.files += 1;
         summary.bytes += report.bytes;
         if report.error.is_some() {
@@ -146,6 +185,7 @@ pub async fn import_cloudtrail(
             summary.imported += report.imported;
             summary.already_present += report.already_present;
             summary.read_only += report.read_only;
+            summary.for_engine += report.for_engine;
         }
         on_file(&report);
     }
@@ -154,12 +194,26 @@ pub async fn import_cloudtrail(
     Ok(summary)
 }
 
-async fn import_file(
-    store: &Store,
-    tenant: &TenantId,
-    service: &ServiceId,
-    path: &Path,
-) -> FileReport {
+/// Where the files go, and what decides which records the engine sees.
+struct Target<'a> {
+    store: &'a Store,
+    engine: &'a Engine,
+    options: &'a ImportOptions,
+    service: &'a ServiceId,
+}
+
+impl Target<'_> {
+    /// Whether the engine should handle `event` too: the tenant's event
+    /// rules keep it and leave it at `raise_at` or worse.
+    fn for_engine(&self, now: domain::Timestamp, event: &domain::Event) -> bool {
+        let Some(raise_at) = self.options.raise_at else { return false };
+        self.engine
+            .preview_event(now, &self.options.tenant, self.service, event)
+            .is_some_and(|(ruled, _)| ruled.severity <= raise_at)
+    }
+}
+
+async fn import_file(target: &Target<'_>, path: &Path) -> FileReport {
     let mut report = FileReport {
         path: path.to_path_buf(),
         bytes: 0,
@@ -167,6 +221,7 @@ async fn import_file(
         imported: 0,
         already_present: 0,
         read_only: 0,
+        for_engine: 0,
         error: None,
     };
     let text = match read_log_file(path) {
@@ -178,7 +233,7 @@ async fn import_file(
     };
     report.bytes = text.len() as u64;
     let now = crate::writer::now();
-    let records = match ingest::parse_cloudtrail_file(text.as_bytes(), now) {
+    let records = match ingest::parse_cloudtrail_records(text.as_bytes(), now) {
         Ok(records) => records,
         Err(error) => {
             let mut message = error.message.clone();
@@ -208,20 +263,24 @@ async fn import_file(
         if !seen.insert(external_id.clone()) {
             continue;
         }
-        events.push(ImportedEvent { external_id, event: event_record(record.event) });
+        let for_engine = target.for_engine(now, &record.event);
+        events.push(ImportedEvent { external_id, event: event_record(record.event), for_engine });
     }
     let batch = ImportBatch {
-        tenant: tenant.clone(),
-        integration_service: service.clone(),
+        tenant: target.options.tenant.clone(),
+        integration_service: target.service.clone(),
         source_kind: SourceKind::CloudTrail.as_str().to_owned(),
         received_at: now,
         body: text,
         events,
+        actor: target.options.actor.clone(),
+        origin: path.display().to_string(),
     };
-    match store.import(&batch).await {
-        Ok(imported) => {
-            report.imported = imported;
-            report.already_present = report.records as u64 - imported;
+    match target.store.import(&batch).await {
+        Ok(outcome) => {
+            report.imported = outcome.imported;
+            report.already_present = report.records as u64 - outcome.imported;
+            report.for_engine = outcome.for_engine;
         }
         Err(error) => report.error = Some(format!("writing to the store failed: {error}")),
     }

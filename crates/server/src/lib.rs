@@ -73,6 +73,7 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
         signals: signals.clone(),
     };
     tokio::spawn(worker.run());
+    tokio::spawn(import::feed::run(options.config.clone(), store.clone(), writer.clone()));
     if options.demo {
         tokio::spawn(demo::run(options.config.clone(), writer.clone()));
     }

@@ -33,6 +33,11 @@ const HELP: &[(&str, &str, &str)] = &[
     ("watchfloor_events_received_total", "counter", "Events received, by ingest kind."),
     ("watchfloor_events_accepted_total", "counter", "Events committed, by ingest kind."),
     (
+        "watchfloor_imported_events_handled_total",
+        "counter",
+        "Imported events the engine handled (watchfloor import marks them).",
+    ),
+    (
         "watchfloor_events_rejected_total",
         "counter",
         "Requests rejected, by ingest kind and reason.",

@@ -152,14 +152,8 @@ fn cloudtrail_events(
     body: &[u8],
     at: Timestamp,
 ) -> Result<Vec<domain::Event>, ingest::IngestError> {
-    let is_file = serde_json::from_slice::<Value>(body)
-        .is_ok_and(|value| value.is_array() || value.get("Records").is_some());
-    if is_file {
-        let records = ingest::parse_cloudtrail_file(body, at)?;
-        Ok(records.into_iter().map(|record| record.event).collect())
-    } else {
-        Ok(vec![ingest::parse_cloudtrail_record(body, at)?.event])
-    }
+    let records = ingest::parse_cloudtrail_records(body, at)?;
+    Ok(records.into_iter().map(|record| record.event).collect())
 }
 
 /// An effect as `watchfloor replay` prints it (`type` says which); `None`

@@ -12,7 +12,9 @@ use domain::{
     Timestamp,
 };
 use engine::{Changes, CommandError, Effect, Engine, Restored};
-use store::{AuditEntry, CommitBatch, EventRecord, OutboxRecord, PayloadRecord, Store};
+use store::{
+    AuditEntry, CommitBatch, EventRecord, HandledImport, OutboxRecord, PayloadRecord, Store,
+};
 use tokio::sync::{Notify, broadcast, mpsc, oneshot};
 
 use crate::metrics::Metrics;
@@ -35,6 +37,24 @@ pub enum Job {
         command: Command,
         reply: oneshot::Sender<Result<CommandReceipt, WriteError>>,
     },
+    /// Imported events marked for the engine; the reply says how many were handled.
+    Imported {
+        events: Vec<ImportedForEngine>,
+        reply: oneshot::Sender<Result<usize, WriteError>>,
+    },
+}
+
+/// An imported event marked for the engine, read back from the store.
+#[derive(Debug, Clone)]
+pub struct ImportedForEngine {
+    /// Its row in `events`.
+    pub event_id: i64,
+    pub tenant: TenantId,
+    pub service: ServiceId,
+    /// `None` when it can no longer be handled (its record does not parse,
+    /// its tenant or service left the configuration): the mark is cleared
+    /// and nothing else happens.
+    pub event: Option<Event>,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +112,16 @@ impl Writer {
     pub async fn command(&self, command: Command) -> Result<CommandReceipt, WriteError> {
         let (reply, answer) = oneshot::channel();
         self.jobs.send(Job::Command { command, reply }).await.map_err(|_| WriteError::Stopped)?;
+        answer.await.map_err(|_| WriteError::Stopped)?
+    }
+
+    /// Runs imported events through the engine and clears their marks, in one commit.
+    pub async fn handle_imported(
+        &self,
+        events: Vec<ImportedForEngine>,
+    ) -> Result<usize, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs.send(Job::Imported { events, reply }).await.map_err(|_| WriteError::Stopped)?;
         answer.await.map_err(|_| WriteError::Stopped)?
     }
 
@@ -155,6 +185,7 @@ enum Pending {
         received: Instant,
     },
     Command(oneshot::Sender<Result<CommandReceipt, WriteError>>, CommandReceipt),
+    Imported(oneshot::Sender<Result<usize, WriteError>>, usize),
 }
 
 impl EngineLoop {
@@ -209,6 +240,25 @@ impl EngineLoop {
                     let receipt = IngestReceipt { events: events.len() };
                     pending.push(Pending::Ingest { reply, receipt, kind: source_kind, received });
                 }
+                Job::Imported { events, reply } => {
+                    for imported in &events {
+                        let alert_id = imported.event.as_ref().and_then(|event| {
+                            self.engine
+                                .handle_event(
+                                    now,
+                                    &imported.tenant,
+                                    &imported.service,
+                                    event,
+                                    &mut effects,
+                                )
+                                .alert_id
+                        });
+                        batch
+                            .handled_imports
+                            .push(HandledImport { event_id: imported.event_id, alert_id });
+                    }
+                    pending.push(Pending::Imported(reply, events.len()));
+                }
                 Job::Command { command, reply } => {
                     match self.command(now, &command, &mut effects, &mut batch) {
                         Ok(receipt) => pending.push(Pending::Command(reply, receipt)),
@@ -259,6 +309,9 @@ impl EngineLoop {
                         Pending::Command(reply, _) => {
                             let _ = reply.send(Err(WriteError::Store(message.clone())));
                         }
+                        Pending::Imported(reply, _) => {
+                            let _ = reply.send(Err(WriteError::Store(message.clone())));
+                        }
                     }
                 }
                 // The engine moved ahead of the store: go back to what is committed.
@@ -288,6 +341,10 @@ impl EngineLoop {
             }
             Pending::Command(reply, receipt) => {
                 let _ = reply.send(Ok(receipt));
+            }
+            Pending::Imported(reply, handled) => {
+                self.metrics.add("watchfloor_imported_events_handled_total", &[], handled as u64);
+                let _ = reply.send(Ok(handled));
             }
         }
     }

@@ -44,10 +44,21 @@ pub(crate) mod sql {
         LazyLock::new(|| format!("INSERT INTO events ({})", column_list(&rows::EVENT_COLUMNS)));
     /// Imported events: the usual columns and the external id; a known id is skipped.
     pub(crate) static IMPORT_EVENT_INSERT: LazyLock<String> = LazyLock::new(|| {
-        format!("INSERT INTO events ({}, external_id)", column_list(&rows::EVENT_COLUMNS))
+        format!(
+            "INSERT INTO events ({}, external_id, engine_pending)",
+            column_list(&rows::EVENT_COLUMNS)
+        )
     });
     pub(crate) const IMPORT_EVENT_TAIL: &str =
         " ON CONFLICT (tenant, external_id) WHERE external_id IS NOT NULL DO NOTHING";
+    /// Imported events marked for the engine, oldest first, with their file's service and kind.
+    pub(crate) const ENGINE_PENDING: &str = "SELECT e.id, e.tenant, \
+         p.integration_service, p.source_kind, p.received_at, e.details \
+         FROM events e JOIN payloads p ON p.tenant = e.tenant AND p.id = e.payload_id \
+         WHERE e.engine_pending ORDER BY e.id LIMIT $1";
+    /// Clears one event's engine mark; touches no row that is not marked.
+    pub(crate) const ENGINE_HANDLED: &str =
+        "UPDATE events SET engine_pending = FALSE, alert_id = $2 WHERE id = $1 AND engine_pending";
     pub(crate) static TIMELINE_INSERT: LazyLock<String> = LazyLock::new(|| {
         format!("INSERT INTO timeline ({})", column_list(&rows::TIMELINE_COLUMNS))
     });
@@ -197,6 +208,33 @@ macro_rules! store_impl {
                 written += query.execute(&mut *connection).await?.rows_affected();
             }
             Ok(written)
+        }
+
+        /// Appends `entries` to the hash chain. The caller's transaction
+        /// must have run the audit lock first.
+        async fn append_audit(
+            connection: &mut Connection,
+            entries: &[$crate::AuditEntry],
+        ) -> Result<(), $crate::StoreError> {
+            use $crate::backend::sql;
+            use $crate::codec;
+            use $crate::rows::{self, RowReader as _};
+            let last = sqlx::query(sql::AUDIT_LAST).fetch_optional(&mut *connection).await?;
+            let (mut seq, mut prev_hash) = match last {
+                Some(row) => (row.int("seq")?, row.text("hash")?),
+                None => (0, codec::GENESIS_HASH.to_owned()),
+            };
+            let mut stored = Vec::with_capacity(entries.len());
+            for entry in entries {
+                seq += 1;
+                let row = rows::audit_row(seq, prev_hash, entry)?;
+                prev_hash = row.hash.clone();
+                stored.push(row);
+            }
+            let params = stored.iter().map(rows::audit_params).collect();
+            insert_rows(connection, &sql::AUDIT_INSERT, rows::AUDIT_COLUMNS.len(), "", params)
+                .await?;
+            Ok(())
         }
 
         impl $name {
@@ -403,6 +441,22 @@ macro_rules! store_impl {
                     }
                 }
 
+                for handled in &batch.handled_imports {
+                    let updated = sqlx::query(sql::ENGINE_HANDLED)
+                        .bind(handled.event_id)
+                        .bind(handled.alert_id.map(|id| id.0))
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    if updated != 1 {
+                        return Err($crate::StoreError::Corrupt(format!(
+                            "imported event {} is not waiting for the engine; \
+                             is another server writing to this database?",
+                            handled.event_id
+                        )));
+                    }
+                }
+
                 if !batch.payloads.is_empty() {
                     let wanted = batch.payloads.len();
                     let ids = sqlx::query($payload_ids)
@@ -470,27 +524,7 @@ macro_rules! store_impl {
                 }
 
                 if !batch.audit.is_empty() {
-                    let last = sqlx::query(sql::AUDIT_LAST).fetch_optional(&mut *tx).await?;
-                    let (mut seq, mut prev_hash) = match last {
-                        Some(row) => (row.int("seq")?, row.text("hash")?),
-                        None => (0, codec::GENESIS_HASH.to_owned()),
-                    };
-                    let mut stored = Vec::with_capacity(batch.audit.len());
-                    for entry in &batch.audit {
-                        seq += 1;
-                        let row = rows::audit_row(seq, prev_hash, entry)?;
-                        prev_hash = row.hash.clone();
-                        stored.push(row);
-                    }
-                    let params = stored.iter().map(rows::audit_params).collect();
-                    insert_rows(
-                        &mut tx,
-                        &sql::AUDIT_INSERT,
-                        rows::AUDIT_COLUMNS.len(),
-                        "",
-                        params,
-                    )
-                    .await?;
+                    append_audit(&mut tx, &batch.audit).await?;
                 }
 
                 tx.commit().await?;
@@ -501,13 +535,13 @@ macro_rules! store_impl {
             pub async fn import(
                 &self,
                 batch: &$crate::ImportBatch,
-            ) -> Result<u64, $crate::StoreError> {
+            ) -> Result<$crate::ImportOutcome, $crate::StoreError> {
                 use $crate::backend::sql;
                 use $crate::codec::{self, Param};
                 use $crate::rows::{self, RowReader as _};
 
                 if batch.events.is_empty() {
-                    return Ok(0);
+                    return Ok($crate::ImportOutcome::default());
                 }
                 if let Some(empty) = batch.events.iter().position(|e| e.external_id.is_empty()) {
                     return Err($crate::StoreError::Encode {
@@ -516,6 +550,10 @@ macro_rules! store_impl {
                     });
                 }
                 let mut tx = self.pool.begin_with($begin_write).await?;
+                // The audit chain's lock first, as every writer takes it.
+                for statement in $audit_lock {
+                    sqlx::query(statement).execute(&mut *tx).await?;
+                }
                 let payload_id = sqlx::query($payload_ids)
                     .bind(1_i64)
                     .fetch_one(&mut *tx)
@@ -536,28 +574,87 @@ macro_rules! store_impl {
                     ]],
                 )
                 .await?;
-                let mut events = Vec::with_capacity(batch.events.len());
-                for imported in &batch.events {
-                    let mut params =
-                        rows::event_params(batch.tenant.as_str(), payload_id, &imported.event)?;
-                    params.push(Param::Text(&imported.external_id));
-                    events.push(params);
+                let mut outcome = $crate::ImportOutcome::default();
+                // Marked and unmarked events in separate statements, so the
+                // rows each wrote say how many of the new ones are marked.
+                for for_engine in [true, false] {
+                    let mut events = Vec::new();
+                    for imported in batch.events.iter().filter(|e| e.for_engine == for_engine) {
+                        let mut params = rows::event_params(
+                            batch.tenant.as_str(),
+                            payload_id,
+                            &imported.event,
+                        )?;
+                        params.push(Param::Text(&imported.external_id));
+                        params.push(Param::Bool(for_engine));
+                        events.push(params);
+                    }
+                    let written = insert_rows(
+                        &mut tx,
+                        &sql::IMPORT_EVENT_INSERT,
+                        rows::EVENT_COLUMNS.len() + 2,
+                        sql::IMPORT_EVENT_TAIL,
+                        events,
+                    )
+                    .await?;
+                    outcome.imported += written;
+                    if for_engine {
+                        outcome.for_engine = written;
+                    }
                 }
-                let written = insert_rows(
-                    &mut tx,
-                    &sql::IMPORT_EVENT_INSERT,
-                    rows::EVENT_COLUMNS.len() + 1,
-                    sql::IMPORT_EVENT_TAIL,
-                    events,
-                )
-                .await?;
-                if written == 0 {
+                if outcome.imported == 0 {
                     // Everything was imported before: leave no payload behind.
                     tx.rollback().await?;
-                    return Ok(0);
+                    return Ok(outcome);
                 }
+                let audit = $crate::AuditEntry {
+                    at: batch.received_at,
+                    actor: batch.actor.clone(),
+                    action: format!("events.import.{}", batch.source_kind),
+                    tenant: Some(batch.tenant.clone()),
+                    target: format!("payload:{payload_id}"),
+                    detail: serde_json::json!({
+                        "origin": batch.origin,
+                        "service": batch.integration_service.as_str(),
+                        "records": batch.events.len(),
+                        "imported": outcome.imported,
+                        "for_engine": outcome.for_engine,
+                    }),
+                };
+                append_audit(&mut tx, std::slice::from_ref(&audit)).await?;
                 tx.commit().await?;
-                Ok(written)
+                Ok(outcome)
+            }
+
+            /// See [`crate::Store::engine_pending`].
+            pub async fn engine_pending(
+                &self,
+                limit: i64,
+            ) -> Result<Vec<$crate::PendingImport>, $crate::StoreError> {
+                use $crate::codec;
+                use $crate::rows::RowReader as _;
+                sqlx::query($crate::backend::sql::ENGINE_PENDING)
+                    .bind(limit.max(0))
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map(|row| {
+                        Ok($crate::PendingImport {
+                            event_id: row.int("id")?,
+                            tenant: codec::tenant("events.tenant", &row.text("tenant")?)?,
+                            service: codec::service(
+                                "payloads.integration_service",
+                                &row.text("integration_service")?,
+                            )?,
+                            source_kind: row.text("source_kind")?,
+                            imported_at: codec::timestamp(
+                                "payloads.received_at",
+                                row.int("received_at")?,
+                            )?,
+                            details: codec::json("events.details", &row.text("details")?)?,
+                        })
+                    })
+                    .collect()
             }
 
             /// Silences, newest first, expired ones included.

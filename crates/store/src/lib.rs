@@ -26,8 +26,8 @@ use domain::{Alert, Incident, IncidentId, TimelineEntry, Timestamp};
 pub use error::StoreError;
 pub use model::{
     AuditEntry, AuditRecord, CommitBatch, Counts, Delivery, DeliveryOutcome, DeliveryStatus,
-    EventRecord, ImportBatch, ImportedEvent, IncidentFilter, LoadedState, OutboxRecord,
-    PayloadRecord, StoredPayload,
+    EventRecord, HandledImport, ImportBatch, ImportOutcome, ImportedEvent, IncidentFilter,
+    LoadedState, OutboxRecord, PayloadRecord, PendingImport, StoredPayload,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -112,12 +112,19 @@ impl Store {
     }
 
     /// Writes the events of an imported file whose external id the tenant
-    /// does not have yet, with the file as their payload, in one
-    /// transaction; returns how many were new. When none is, nothing is
+    /// does not have yet, with the file as their payload and an audit entry
+    /// for the import, in one transaction; says how many were new and how
+    /// many of those are marked for the engine. When none is new, nothing is
     /// written, not even the payload, so importing a file twice adds nothing
     /// (the database enforces one event per tenant and external id).
-    pub async fn import(&self, batch: &ImportBatch) -> Result<u64, StoreError> {
+    pub async fn import(&self, batch: &ImportBatch) -> Result<ImportOutcome, StoreError> {
         dispatch!(self, store => store.import(batch).await)
+    }
+
+    /// Up to `limit` imported events still marked for the engine, oldest
+    /// first. [`CommitBatch::handled_imports`] clears the mark.
+    pub async fn engine_pending(&self, limit: i64) -> Result<Vec<PendingImport>, StoreError> {
+        dispatch!(self, store => store.engine_pending(limit).await)
     }
 
     /// Silences, newest first, expired ones included.

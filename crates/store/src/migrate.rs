@@ -28,6 +28,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "import",
         sql: include_str!("../migrations/sqlite/0003_import.sql"),
     },
+    Migration {
+        version: 4,
+        name: "import_engine",
+        sql: include_str!("../migrations/sqlite/0004_import_engine.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -45,6 +50,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 3,
         name: "import",
         sql: include_str!("../migrations/postgres/0003_import.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "import_engine",
+        sql: include_str!("../migrations/postgres/0004_import_engine.sql"),
     },
 ];
 

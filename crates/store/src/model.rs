@@ -39,6 +39,9 @@ pub struct CommitBatch {
     pub audit: Vec<AuditEntry>,
     /// Upserted by id as full rows.
     pub silences: Vec<domain::suppression::Silence>,
+    /// Imported events the engine has now handled: their mark is cleared and
+    /// their alert recorded. Each must still be marked, or the commit fails.
+    pub handled_imports: Vec<HandledImport>,
 }
 
 impl CommitBatch {
@@ -50,6 +53,7 @@ impl CommitBatch {
             && self.outbox.is_empty()
             && self.audit.is_empty()
             && self.silences.is_empty()
+            && self.handled_imports.is_empty()
     }
 }
 
@@ -67,7 +71,8 @@ pub struct PayloadRecord {
 
 /// One imported file (`watchfloor import`): its text and its records as
 /// events, each with its source's own id. [`crate::Store::import`] writes
-/// only the events whose id the tenant does not have yet.
+/// only the events whose id the tenant does not have yet, and audits the
+/// import.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportBatch {
     pub tenant: TenantId,
@@ -78,6 +83,10 @@ pub struct ImportBatch {
     /// The file's text as read (decompressed).
     pub body: String,
     pub events: Vec<ImportedEvent>,
+    /// Who imported, for the audit log (`cli:<user>`).
+    pub actor: String,
+    /// Where the text came from (the file's path), for the audit log.
+    pub origin: String,
 }
 
 /// One imported record: the event it maps to and the id its source gave it.
@@ -87,6 +96,39 @@ pub struct ImportedEvent {
     pub external_id: String,
     /// Imported events belong to no alert: `alert_id` is `None`.
     pub event: EventRecord,
+    /// Marked for the engine: the server handles it like a live event.
+    pub for_engine: bool,
+}
+
+/// What [`crate::Store::import`] wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOutcome {
+    /// Events written (ids the tenant did not have).
+    pub imported: u64,
+    /// Of those, the ones marked for the engine.
+    pub for_engine: u64,
+}
+
+/// An imported event marked for the engine, as [`crate::Store::engine_pending`] reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingImport {
+    /// The event's row.
+    pub event_id: i64,
+    pub tenant: TenantId,
+    /// The service its file was imported under.
+    pub service: ServiceId,
+    /// The file's source kind (`cloudtrail`).
+    pub source_kind: String,
+    pub imported_at: Timestamp,
+    /// The record as the source wrote it: parsing it again gives the event.
+    pub details: serde_json::Value,
+}
+
+/// An imported event the engine has handled, and the alert it went to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HandledImport {
+    pub event_id: i64,
+    pub alert_id: Option<AlertId>,
 }
 
 /// One normalised event and the alert it was applied to, if any.

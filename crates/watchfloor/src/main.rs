@@ -74,7 +74,10 @@ enum ImportCommands {
     ///
     /// Each record becomes an event in the same model as live ingest, with
     /// CloudTrail's field names as labels; read-only calls are kept and
-    /// labelled `readOnly: "true"`. Imported events open no incidents.
+    /// labelled `readOnly: "true"`. Records the tenant's event rules leave
+    /// at `--raise` severity or worse are marked for the engine: the server
+    /// (running now, or when it next starts) handles them like live events,
+    /// so they open incidents and page.
     Cloudtrail(ImportCloudTrailArgs),
 }
 
@@ -86,9 +89,14 @@ struct ImportCloudTrailArgs {
     /// The tenant's service to file the records under (default: its first service).
     #[arg(long)]
     service: Option<String>,
-    /// CloudTrail log files, `.json` or `.json.gz`.
+    /// CloudTrail log files (`.json` or `.json.gz`), arrays of records, or single records.
     #[arg(required = true)]
     files: Vec<PathBuf>,
+    /// Records the tenant's event rules (rule packs included) leave at this
+    /// severity or worse go through the engine as well: critical, error,
+    /// warning, info, or none to import history only.
+    #[arg(long, default_value = "error")]
+    raise: server::import::RaiseAt,
     /// The YAML configuration (the tenant and its services come from it).
     #[arg(long, short = 'c', env = "WATCHFLOOR_CONFIG")]
     config: PathBuf,
@@ -327,6 +335,8 @@ fn import_cloudtrail(args: ImportCloudTrailArgs) -> anyhow::Result<bool> {
         tenant,
         service,
         files: args.files,
+        raise_at: args.raise.0,
+        actor: format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned())),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -338,28 +348,38 @@ fn import_cloudtrail(args: ImportCloudTrailArgs) -> anyhow::Result<bool> {
         |file| match &file.error {
             Some(error) => eprintln!("{}: not imported: {error}", file.path.display()),
             None => println!(
-                "{}: {} records, {} new, {} already present ({} read-only)",
+                "{}: {} records, {} new, {} already present ({} read-only), {} for the engine",
                 file.path.display(),
                 file.records,
                 file.imported,
                 file.already_present,
-                file.read_only
+                file.read_only,
+                file.for_engine
             ),
         },
     ))?;
+    if summary.for_engine > 0 {
+        println!(
+            "{} new events wait for the engine: the server handles them like live events \
+             (within seconds if it is running, else when it starts)",
+            summary.for_engine
+        );
+    }
     println!(
-        "imported {} new events into tenant {} ({} already present, {} read-only) from {} \
-         records in {} files ({:.1} MB) in {:.2} s: {:.0} records/s",
+        "imported {} new events into tenant {} ({} already present, {} read-only, {} for the \
+         engine) from {} records in {} files ({:.1} MB) in {:.2} s: {:.0} records/s",
         summary.imported,
         options.tenant,
         summary.already_present,
         summary.read_only,
+        summary.for_engine,
         summary.records,
         summary.files - summary.failed_files,
         summary.bytes as f64 / 1e6,
         summary.seconds,
         summary.records_per_second()
     );
+
     if summary.failed_files > 0 {
         eprintln!(
             "watchfloor: {} of {} files could not be imported",

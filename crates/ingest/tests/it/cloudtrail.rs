@@ -205,3 +205,43 @@ fn bad_log_files_are_rejected_with_the_record_that_is_wrong() {
         "looks like a CloudTrail log file",
     );
 }
+
+#[test]
+fn imports_take_a_log_file_an_array_or_one_record() {
+    let single = read_sample(
+        "cloudtrail/awsdocs_cloudtrail-user-guide/cloudtrail-event-reference-aws-console-sign-in-events_L215_ConsoleLogin_Root.json",
+    );
+    let alone = ingest::parse_cloudtrail_record(&single, now()).map(|r| vec![r]);
+    assert_eq!(ingest::parse_cloudtrail_records(&single, now()), alone);
+    assert!(alone.as_ref().is_ok_and(|r| {
+        r[0].event.labels.get("userIdentity.type").map(String::as_str) == Some("Root")
+    }));
+
+    let file = read_sample(&format!(
+        "{INVICTUS}/218007301253_CloudTrail_us-east-1_20230710T1145Z_7xgocspSowgK0Gto.json"
+    ));
+    let as_file = ingest::parse_cloudtrail_file(&file, now());
+    assert!(as_file.as_ref().is_ok_and(|r| r.len() > 1));
+    assert_eq!(ingest::parse_cloudtrail_records(&file, now()), as_file);
+    let value: serde_json::Value = serde_json::from_slice(&file).unwrap_or_default();
+    let array = value["Records"].to_string().into_bytes();
+    assert_eq!(ingest::parse_cloudtrail_records(&array, now()), as_file);
+
+    // Neither a file nor a record: refused as before, naming what was expected.
+    let digest = json!({"digestStartTime": "2026-11-21T00:00:00Z", "logFiles": []});
+    assert_rejected(
+        ingest::parse_cloudtrail_records(digest.to_string().as_bytes(), now()),
+        ErrorCode::WrongPayloadKind,
+        "CloudTrail digest file",
+    );
+    assert_rejected(
+        ingest::parse_cloudtrail_records(b"{\"eventName\": 3}", now()),
+        ErrorCode::InvalidField,
+        "eventName",
+    );
+    assert_rejected(
+        ingest::parse_cloudtrail_records(b"", now()),
+        ErrorCode::InvalidJson,
+        "the body is empty; expected CloudTrail records",
+    );
+}

@@ -89,6 +89,9 @@ pub(crate) fn run_every_parser(body: &[u8]) {
         r.iter().map(|r| &r.event).collect()
     });
     check("cloudtrail-record", &ingest::parse_cloudtrail_record(body, now), |r| vec![&r.event]);
+    check("cloudtrail-records", &ingest::parse_cloudtrail_records(body, now), |r| {
+        r.iter().map(|r| &r.event).collect()
+    });
     let raw = SnsRawHeaders { message_id: Some("m"), topic_arn: Some("arn:aws:sns:us-east-1:1:t") };
     check("sns-raw", &ingest::parse_sns_raw(&raw, body, now, &options), |e| e.iter().collect());
     check("sns-lambda", &ingest::parse_sns_lambda_event(body, now, &options), |all| {

@@ -163,6 +163,7 @@ conformance!(
     silences_round_trip_and_only_live_ones_load,
     every_notify_reason_fits_the_outbox,
     importing_twice_adds_each_external_id_once,
+    imported_events_wait_for_the_engine_once,
 );
 
 #[test]

@@ -8,15 +8,15 @@ use watchfloor_store::{
 use crate::fixtures::*;
 
 pub async fn migrating_twice_is_a_no_op(store: &Store) {
-    assert_eq!(store.schema_version().await.expect("version"), 3);
+    assert_eq!(store.schema_version().await.expect("version"), 4);
     store.commit(&opening(vec![incident(1, "acme", "g")])).await.expect("commit");
     let before = counts(store).await;
     store.migrate().await.expect("second migrate");
     store.migrate().await.expect("third migrate");
-    assert_eq!(store.schema_version().await.expect("version"), 3);
+    assert_eq!(store.schema_version().await.expect("version"), 4);
     assert_eq!(counts(store).await, before);
     let versions = texts(store, "SELECT name FROM schema_migrations ORDER BY version").await;
-    assert_eq!(versions, vec!["initial".to_owned(), "triage".to_owned(), "import".to_owned()]);
+    assert_eq!(versions, ["initial", "triage", "import", "import_engine"]);
 }
 
 pub async fn reopening_migrates_nothing_and_keeps_data(store: Store, target: String) {
@@ -25,7 +25,7 @@ pub async fn reopening_migrates_nothing_and_keeps_data(store: Store, target: Str
     store.close().await;
     let reopened = Store::open(&target).await.expect("reopening");
     assert_eq!(counts(&reopened).await, before);
-    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 3);
+    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 4);
     reopened.close().await;
 }
 
@@ -75,6 +75,7 @@ pub async fn commit_round_trips_every_field(store: &Store) {
         outbox: vec![outbox(&full, "noc", 5)],
         audit: vec![audit("user:admin", "incident.acknowledge", Some("acme"))],
         silences: vec![],
+        handled_imports: vec![],
     };
     store.commit(&batch).await.expect("commit");
 
@@ -180,6 +181,7 @@ pub async fn second_open_incident_for_a_group_key_rolls_back_the_whole_commit(st
         outbox: vec![outbox(&second, "noc", 1)],
         audit: vec![audit("user:b", "y", Some("acme"))],
         silences: vec![],
+        handled_imports: vec![],
     };
     let error = store.commit(&refused).await.expect_err("a second open incident must be refused");
     assert!(error.is_unique_violation(), "unexpected error: {error}");
@@ -735,26 +737,34 @@ fn import_batch(tenant_id: &str, body: &str, ids: &[&str]) -> watchfloor_store::
             .map(|id| watchfloor_store::ImportedEvent {
                 external_id: format!("cloudtrail:{id}"),
                 event: event(None, &format!("cloudtrail:{id}")),
+                for_engine: id.starts_with('!'),
             })
             .collect(),
+        actor: "cli:operator".to_owned(),
+        origin: format!("/logs/{body}.json"),
     }
+}
+
+/// How many events the import wrote.
+async fn imported(store: &Store, batch: &watchfloor_store::ImportBatch) -> u64 {
+    store.import(batch).await.expect("import").imported
 }
 
 pub async fn importing_twice_adds_each_external_id_once(store: &Store) {
     let first = import_batch("acme", "file 1", &["a", "b", "c"]);
-    assert_eq!(store.import(&first).await.expect("first import"), 3);
+    assert_eq!(imported(store, &first).await, 3);
     let after_first = counts(store).await;
     assert_eq!((after_first.payloads, after_first.events), (1, 3));
 
     // The same file again adds nothing, not even its payload.
-    assert_eq!(store.import(&first).await.expect("second import"), 0);
+    assert_eq!(imported(store, &first).await, 0);
     assert_eq!(counts(store).await, after_first);
 
     // A file that overlaps adds only what is new; ids repeated within a file count once.
     let overlapping = import_batch("acme", "file 2", &["c", "d", "d"]);
-    assert_eq!(store.import(&overlapping).await.expect("overlapping import"), 1);
+    assert_eq!(imported(store, &overlapping).await, 1);
     // Another tenant's records are its own, even with the same ids.
-    assert_eq!(store.import(&import_batch("globex", "file 1", &["a"])).await.expect("globex"), 1);
+    assert_eq!(imported(store, &import_batch("globex", "file 1", &["a"])).await, 1);
     let ids = texts(
         store,
         "SELECT tenant || ' ' || external_id FROM events ORDER BY tenant, external_id",
@@ -772,6 +782,23 @@ pub async fn importing_twice_adds_each_external_id_once(store: &Store) {
     );
     let counted = counts(store).await;
     assert_eq!((counted.payloads, counted.events, counted.alerts), (3, 5, 0));
+    // Each file that added something is audited, and the chain holds.
+    assert_eq!(counted.audit, 3);
+    let actions = texts(
+        store,
+        "SELECT action || ' ' || tenant || ' ' || actor FROM audit_log \
+         WHERE target IN (SELECT 'payload:' || CAST(id AS TEXT) FROM payloads) ORDER BY seq",
+    )
+    .await;
+    assert_eq!(
+        actions,
+        [
+            "events.import.cloudtrail acme cli:operator",
+            "events.import.cloudtrail acme cli:operator",
+            "events.import.cloudtrail globex cli:operator"
+        ]
+    );
+    assert_eq!(store.verify_audit_chain().await.expect("verify"), None, "the chain holds");
 
     // The database itself refuses a second event with a known external id.
     let duplicate = execute(
@@ -793,4 +820,69 @@ pub async fn importing_twice_adds_each_external_id_once(store: &Store) {
     empty.events[0].external_id.clear();
     assert!(store.import(&empty).await.is_err());
     assert_eq!(counts(store).await.events, 7);
+}
+
+pub async fn imported_events_wait_for_the_engine_once(store: &Store) {
+    // `!` marks a record for the engine.
+    let file = import_batch("acme", "file 1", &["!root", "quiet", "!trail"]);
+    let outcome = store.import(&file).await.expect("import");
+    assert_eq!((outcome.imported, outcome.for_engine), (3, 2));
+    // Importing it again marks nothing anew.
+    let again = store.import(&file).await.expect("import again");
+    assert_eq!((again.imported, again.for_engine), (0, 0));
+
+    let pending = store.engine_pending(10).await.expect("pending");
+    assert_eq!(pending.len(), 2, "{pending:?}");
+    assert_eq!(pending[0].details, event(None, "x").details, "the record comes back as stored");
+    assert!(pending.iter().all(|p| p.tenant.as_str() == "acme" && p.source_kind == "cloudtrail"));
+    assert!(pending.iter().all(|p| p.service.as_str() == "checkout" && p.imported_at == at(0)));
+    assert!(pending[0].event_id < pending[1].event_id, "oldest first: {pending:?}");
+    assert_eq!(store.engine_pending(1).await.expect("pending").len(), 1, "the limit holds");
+
+    // The engine handled the first: it opened an incident and an alert.
+    let opened = incident(1, "acme", "root");
+    let root_alert = alert(1, &opened, "cloudtrail:!root");
+    let handled = CommitBatch {
+        incidents: vec![opened.clone()],
+        alerts: vec![root_alert.clone()],
+        handled_imports: vec![watchfloor_store::HandledImport {
+            event_id: pending[0].event_id,
+            alert_id: Some(root_alert.id),
+        }],
+        ..CommitBatch::default()
+    };
+    store.commit(&handled).await.expect("commit the handled import");
+    let left = store.engine_pending(10).await.expect("pending");
+    assert_eq!(left, pending[1..], "only the other one still waits");
+    let linked = texts(
+        store,
+        &format!("SELECT CAST(alert_id AS TEXT) FROM events WHERE id = {}", pending[0].event_id),
+    )
+    .await;
+    assert_eq!(linked, ["1"], "the event now belongs to its alert");
+
+    // Handling it a second time (another writer got there first) fails the
+    // whole commit: nothing of it is written.
+    let before = counts(store).await;
+    let twice = CommitBatch {
+        incidents: vec![incident(2, "acme", "twice")],
+        handled_imports: vec![watchfloor_store::HandledImport {
+            event_id: pending[0].event_id,
+            alert_id: None,
+        }],
+        ..CommitBatch::default()
+    };
+    assert!(store.commit(&twice).await.is_err(), "an event is handled once");
+    assert_eq!(counts(store).await, before);
+
+    // Handled without an alert (a rule dropped it): the mark goes all the same.
+    let dropped = CommitBatch {
+        handled_imports: vec![watchfloor_store::HandledImport {
+            event_id: pending[1].event_id,
+            alert_id: None,
+        }],
+        ..CommitBatch::default()
+    };
+    store.commit(&dropped).await.expect("commit");
+    assert!(store.engine_pending(10).await.expect("pending").is_empty());
 }

@@ -1,13 +1,14 @@
-//! `watchfloor import cloudtrail` on the invictus-ir dataset: with the server stopped, twice, and each eventID ends up stored once.
+//! `watchfloor import cloudtrail`: the invictus-ir dataset twice with the server stopped, each eventID stored once; the sampled root sign-ins raising security-baseline incidents, whether the server was stopped or running.
 
 use std::collections::HashSet;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::harness::{App, config_yaml, samples_dir, spawn_app};
+use crate::harness::{App, config_yaml, samples_dir, spawn_app, wait_for, wait_until};
 
 const DATASET: &str = "cloudtrail/invictus-ir_aws_dataset/CloudTrail";
 
@@ -48,11 +49,17 @@ fn dataset_facts(files: &[PathBuf]) -> (HashSet<String>, usize, usize) {
 
 /// Runs `watchfloor import cloudtrail --tenant TENANT` against the app's database and configuration.
 fn import(app: &App, tenant: &str, files: &[PathBuf]) -> Output {
+    import_with(app, tenant, &[], files)
+}
+
+/// [`import`] with more options.
+fn import_with(app: &App, tenant: &str, options: &[&str], files: &[PathBuf]) -> Output {
     let config = app.config_path().expect("a configured server");
     Command::new(env!("CARGO_BIN_EXE_watchfloor"))
         .args(["import", "cloudtrail", "--tenant", tenant, "--config"])
         .arg(&config)
         .args(app.database_args())
+        .args(options)
         .args(files)
         .env_remove("WATCHFLOOR_CONFIG")
         .env_remove("WATCHFLOOR_DATA")
@@ -106,9 +113,17 @@ fn importing_the_invictus_dataset_twice_stores_each_event_id_once() {
     let summary = stdout.lines().last().expect("a summary line").to_owned();
     assert_eq!(summary_number(&summary, "new"), records as u64, "{summary}");
     assert_eq!(summary_number(&summary, "already"), 0, "{summary}");
-    assert_eq!(summary_number(&summary, "read-only)"), read_only as u64, "{summary}");
+    assert_eq!(summary_number(&summary, "read-only,"), read_only as u64, "{summary}");
     assert!(summary.contains("records/s"), "the import rate is printed: {summary}");
-    assert_eq!(stdout.lines().count(), files.len() + 1, "a line per file and a summary: {stdout}");
+    // The audit-trail tampering in the dataset (DeleteTrail, PutEventSelectors,
+    // DeleteFlowLogs that succeeded) is `error`: those records wait for the engine.
+    let raised = summary_number(&summary, "for");
+    assert_eq!(raised, 5, "{summary}");
+    assert_eq!(
+        stdout.lines().count(),
+        files.len() + 2,
+        "a line per file, one saying what waits for the engine, and a summary: {stdout}"
+    );
     eprintln!("first import: {summary}");
 
     // Second run of the very same files (now all plain): nothing new.
@@ -120,17 +135,142 @@ fn importing_the_invictus_dataset_twice_stores_each_event_id_once() {
     assert_eq!(summary_number(&summary, "already"), records as u64, "{summary}");
     eprintln!("second import: {summary}");
 
-    // The server sees each eventID once, as events that opened nothing.
+    assert_eq!(summary_number(&summary, "for"), 0, "nothing new waits for the engine: {summary}");
+
+    // The server sees each eventID once; on starting, it handles the five
+    // marked events like live ones: five alerts, and the rest is history.
     app.restart();
-    let stats = app.stats();
-    let events = stats["events"].as_i64().expect("events") - before["events"].as_i64().unwrap_or(0);
-    assert_eq!(events, ids.len() as i64, "one event per eventID: {stats}");
+    let added = |stats: &Value, what: &str| {
+        stats[what].as_i64().expect("a count") - before[what].as_i64().unwrap_or(0)
+    };
+    let stats = wait_for(Duration::from_secs(20), "the engine handles the marked events", || {
+        let stats = app.stats();
+        (added(&stats, "alerts") == raised as i64).then_some(stats)
+    });
+    assert_eq!(added(&stats, "events"), ids.len() as i64, "one event per eventID: {stats}");
     assert_eq!(
-        stats["payloads"].as_i64().expect("payloads") - before["payloads"].as_i64().unwrap_or(0),
+        added(&stats, "payloads"),
         files.len() as i64,
         "one payload per file of the first run, none for the second: {stats}"
     );
-    assert_eq!((&stats["alerts"], &stats["incidents"]), (&before["alerts"], &before["incidents"]));
+    assert!(added(&stats, "incidents") >= 1, "{stats}");
+    let mut names: Vec<String> = app
+        .incidents("?status=open&tenant=acme")
+        .iter()
+        .flat_map(|i| app.incident(i["id"].as_i64().unwrap_or(0))["alerts"].as_array().cloned())
+        .flatten()
+        .map(|a| a["labels"]["eventName"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["DeleteFlowLogs", "DeleteTrail", "DeleteTrail", "PutEventSelectors", "PutEventSelectors"]
+    );
+    // Only the first run's files are audited: the second added nothing.
+    let audited = app.api_get("/api/v1/audit?limit=200").expect_status(200, "audit").json();
+    let imports = audited["entries"].as_array().map_or(0, |entries| {
+        entries.iter().filter(|e| e["action"] == "events.import.cloudtrail").count()
+    });
+    assert_eq!(imports, files.len(), "{audited}");
+    assert_eq!(audited["chain_intact"], true, "{audited}");
+}
+
+/// The three root sign-ins of the AWS documentation samples, and an IAM user's.
+fn sign_in_samples() -> (Vec<PathBuf>, PathBuf) {
+    let dir = samples_dir().join("cloudtrail/awsdocs_cloudtrail-user-guide");
+    let root = ["L215", "L250", "L286"]
+        .iter()
+        .map(|line| {
+            dir.join(format!(
+                "cloudtrail-event-reference-aws-console-sign-in-events_{line}_ConsoleLogin_Root.json"
+            ))
+        })
+        .collect();
+    let user =
+        dir.join("cloudtrail-event-reference-aws-console-sign-in-events_L28_ConsoleLogin.json");
+    (root, user)
+}
+
+fn baseline_config() -> String {
+    "grouping: {group_wait: 0s, group_by: [security_baseline]}
+tenants:
+  - {id: globex, tier: platinum, rule_packs: [aws-security-baseline]}
+  - {id: corner, tier: bronze}
+services:
+  - {id: globex-aws, tenant: globex, criticality: medium}
+  - {id: corner-aws, tenant: corner, criticality: low}
+"
+    .to_owned()
+}
+
+#[test]
+fn imported_root_sign_ins_raise_baseline_incidents_once() {
+    let (root, user) = sign_in_samples();
+    let mut files = root.clone();
+    files.push(user);
+    let mut app = spawn_app(&baseline_config());
+
+    // Server stopped: single-record files import; the root sign-ins wait.
+    // The documentation gives the sign-ins with and without MFA one eventID:
+    // as far as an import can tell, the second is the first again.
+    app.kill9();
+    let output = import(&app, "globex", &files);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", text(&output.stderr));
+    let summary = stdout.lines().last().expect("a summary line");
+    assert_eq!(summary_number(summary, "new"), 3, "{summary}");
+    assert_eq!(summary_number(summary, "already"), 1, "{summary}");
+    assert_eq!(summary_number(summary, "for"), 2, "both root sign-ins: {summary}");
+
+    // On starting, the server raises them: one P1 baseline incident.
+    app.restart();
+    let incident = wait_for(Duration::from_secs(20), "a root sign-in incident", || {
+        app.incidents("?status=open&tenant=globex").into_iter().next()
+    });
+    let title = incident["title"].as_str().unwrap_or_default();
+    assert!(title.starts_with("Root account console sign-in"), "{incident}");
+    assert_eq!(incident["priority"], "P1", "{incident}");
+    let id = incident["id"].as_i64().expect("an id");
+    wait_until(Duration::from_secs(20), "both sign-ins on the incident", || {
+        app.incident(id)["alerts"].as_array().is_some_and(|alerts| alerts.len() == 2)
+    });
+    let detail = app.incident(id);
+    for alert in detail["alerts"].as_array().into_iter().flatten() {
+        assert_eq!(alert["labels"]["security_baseline"], "root-sign-in", "{detail}");
+        assert_eq!(alert["labels"]["userIdentity.type"], "Root", "{detail}");
+    }
+
+    // Again, with the server running: nothing new, nothing raised twice.
+    let before = app.stats();
+    let again = import(&app, "globex", &files);
+    let summary = text(&again.stdout).lines().last().map(str::to_owned).unwrap_or_default();
+    assert_eq!((summary_number(&summary, "new"), summary_number(&summary, "for")), (0, 0));
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(app.stats()["alerts"], before["alerts"]);
+
+    // A tenant without the pack, server running: the adapter's severity
+    // decides. The successful root sign-in without MFA is critical; the
+    // failed one is a warning and stays history. The server picks it up
+    // within seconds.
+    let corner = import(&app, "corner", &root);
+    let summary = text(&corner.stdout).lines().last().map(str::to_owned).unwrap_or_default();
+    assert_eq!(summary_number(&summary, "for"), 1, "{summary}");
+    let opened = wait_for(Duration::from_secs(20), "corner's incident", || {
+        app.incidents("?status=open&tenant=corner").into_iter().next()
+    });
+    let detail = app.incident(opened["id"].as_i64().expect("an id"));
+    let alerts = detail["alerts"].as_array().cloned().unwrap_or_default();
+    assert_eq!(alerts.len(), 1, "{detail}");
+    assert_eq!(alerts[0]["labels"]["additionalEventData.MFAUsed"], "No", "{detail}");
+    assert_eq!(alerts[0]["severity"], "critical", "{detail}");
+
+    // `--raise none` keeps everything as history; a bad value is refused.
+    let history = import_with(&app, "corner", &["--raise", "none"], &files[3..]);
+    let summary = text(&history.stdout).lines().last().map(str::to_owned).unwrap_or_default();
+    assert_eq!((summary_number(&summary, "new"), summary_number(&summary, "for")), (1, 0));
+    let refused = import_with(&app, "corner", &["--raise", "loud"], &files);
+    assert!(!refused.status.success());
+    assert!(text(&refused.stderr).contains("is not a severity"), "{}", text(&refused.stderr));
 }
 
 #[test]
