@@ -95,11 +95,25 @@ pub struct Changes {
     pub incidents: Vec<Incident>,
     /// Created or expired silences.
     pub silences: Vec<Silence>,
+    /// Alerts re-sent unchanged, oldest first (an alert may repeat): their
+    /// rows are not in `alerts` but in a later [`Engine::take_touched`].
+    pub touched: Vec<AlertTouch>,
+}
+
+/// An alert re-sent unchanged: what moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlertTouch {
+    pub alert_id: AlertId,
+    pub last_seen: Timestamp,
+    pub event_count: i64,
 }
 
 impl Changes {
     pub fn is_empty(&self) -> bool {
-        self.alerts.is_empty() && self.incidents.is_empty() && self.silences.is_empty()
+        self.alerts.is_empty()
+            && self.incidents.is_empty()
+            && self.silences.is_empty()
+            && self.touched.is_empty()
     }
 }
 
@@ -159,6 +173,11 @@ pub struct Engine {
     /// Incident rules to run once the alert being handled is in place.
     pending_rules: Option<(IncidentId, IncidentChange)>,
     dirty_alerts: BTreeSet<AlertKey>,
+    /// Alerts re-sent unchanged since [`Engine::take_touched`]: only
+    /// `last_seen` and `event_count` moved, which may be written later.
+    touched_alerts: BTreeSet<AlertKey>,
+    /// The re-sends since [`Engine::take_changes`].
+    touches: Vec<AlertTouch>,
     dirty_incidents: BTreeSet<IncidentId>,
     retired_alerts: Vec<Alert>,
     retired_incidents: Vec<Incident>,
@@ -198,6 +217,8 @@ impl Engine {
             next_incident_id: restored.max_incident_id + 1,
             pending_rules: None,
             dirty_alerts: BTreeSet::new(),
+            touched_alerts: BTreeSet::new(),
+            touches: Vec::new(),
             dirty_incidents: BTreeSet::new(),
             retired_alerts: Vec::new(),
             retired_incidents: Vec::new(),
@@ -278,8 +299,10 @@ impl Engine {
             alerts: std::mem::take(&mut self.retired_alerts),
             incidents: std::mem::take(&mut self.retired_incidents),
             silences: std::mem::take(&mut self.dirty_silences),
+            touched: std::mem::take(&mut self.touches),
         };
         for key in std::mem::take(&mut self.dirty_alerts) {
+            self.touched_alerts.remove(&key);
             if let Some(alert) = self.alerts.get(&key) {
                 changes.alerts.push(alert.clone());
             }
@@ -290,6 +313,19 @@ impl Engine {
             }
         }
         changes
+    }
+
+    /// Alerts re-sent unchanged since the last call, whose `last_seen` and
+    /// `event_count` [`Engine::take_changes`] leaves out: the caller writes
+    /// them when it likes (the events themselves are in its hands already).
+    pub fn take_touched(&mut self) -> Vec<Alert> {
+        let touched = std::mem::take(&mut self.touched_alerts);
+        touched.iter().filter_map(|key| self.alerts.get(key)).cloned().collect()
+    }
+
+    /// Whether [`Engine::take_touched`] has anything to give.
+    pub fn has_touched(&self) -> bool {
+        !self.touched_alerts.is_empty()
     }
 
     /// The event as the tenant's event rules would leave it, with the
@@ -908,13 +944,25 @@ impl Engine {
         if let Some(alert) = self.alerts.get_mut(&key) {
             alert.last_seen = now;
             alert.event_count += 1;
-            alert.summary.clone_from(&event.summary);
-            alert.source.clone_from(&event.source);
-            alert.labels.clone_from(&event.labels);
             let worse = event.severity < alert.severity;
-            alert.severity = event.severity;
+            let changed = alert.severity != event.severity
+                || alert.summary != event.summary
+                || alert.source != event.source
+                || alert.labels != event.labels;
             let (alert_id, incident_id) = (alert.id, alert.incident_id);
-            self.dirty_alerts.insert(key);
+            if changed {
+                alert.summary.clone_from(&event.summary);
+                alert.source.clone_from(&event.source);
+                alert.labels.clone_from(&event.labels);
+                alert.severity = event.severity;
+                self.touched_alerts.remove(&key);
+                self.dirty_alerts.insert(key);
+            } else if !self.dirty_alerts.contains(&key) {
+                // The same alert again: only its count and last_seen move.
+                let touch = AlertTouch { alert_id, last_seen: now, event_count: alert.event_count };
+                self.touches.push(touch);
+                self.touched_alerts.insert(key);
+            }
             if let Some(incident) = self.incidents.get_mut(&incident_id) {
                 incident.event_count += 1;
                 incident.updated_at = now;

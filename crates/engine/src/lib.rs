@@ -10,4 +10,6 @@ mod engine;
 pub mod oncall;
 pub mod priority;
 
-pub use engine::{Changes, CommandError, Effect, Engine, EventOutcome, NewSilence, Restored};
+pub use engine::{
+    AlertTouch, Changes, CommandError, Effect, Engine, EventOutcome, NewSilence, Restored,
+};

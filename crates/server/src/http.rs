@@ -575,16 +575,21 @@ async fn incident_detail(
 ) -> Result<Json<Value>, ApiError> {
     require_admin(&app, &headers)?;
     let id = incident_id(path)?;
-    Ok(Json(incident_document(&app.store, id).await?))
+    Ok(Json(incident_document(&app, id).await?))
 }
 
-pub async fn incident_document(store: &Store, id: IncidentId) -> Result<Value, ApiError> {
-    let incident = store
+pub async fn incident_document(app: &AppState, id: IncidentId) -> Result<Value, ApiError> {
+    let incident = app
+        .store
         .incident(id)
         .await
         .map_err(store_error)?
         .ok_or_else(|| ApiError::not_found(format!("no incident {id}")))?;
-    let alerts = store.incident_alerts(id).await.map_err(store_error)?;
+    let mut alerts = app.store.incident_alerts(id).await.map_err(store_error)?;
+    for alert in &mut alerts {
+        app.signals.touches.apply(alert);
+    }
+    let store = &app.store;
     let timeline = store.incident_timeline(id).await.map_err(store_error)?;
     let mut document = incident_json(&incident);
     document["alerts"] = alerts.iter().map(alert_json).collect();
@@ -606,7 +611,7 @@ pub async fn incident_command(
         return Err(ApiError::conflict(format!("incident {id} is already resolved")));
     }
     app.writer.command(command).await.map_err(write_error)?;
-    incident_document(&app.store, id).await
+    incident_document(app, id).await
 }
 
 /// Commands accept an empty body or `{}`: who acts comes from the credentials.

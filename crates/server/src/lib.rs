@@ -21,7 +21,6 @@ use std::sync::Arc;
 
 use domain::Config;
 use sha2::{Digest, Sha256};
-use tokio::sync::{Notify, broadcast};
 
 pub use demo::demo_config;
 
@@ -56,8 +55,7 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let sns = Arc::new(sns::SnsHooks::new(&options.config, &options.integrations)?);
     let store = store::Store::open(&options.database).await?;
     let metrics = Arc::new(metrics::Metrics::default());
-    let (changed, _) = broadcast::channel(64);
-    let signals = writer::Signals { changed, outbox: Arc::new(Notify::new()) };
+    let signals = writer::Signals::new();
     let (engine_loop, writer) =
         writer::start(options.config.clone(), store.clone(), metrics.clone(), signals.clone())
             .await?;
@@ -111,10 +109,14 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
         }
         let _ = out.flush();
     }
-    axum::serve(listener, http::router(state))
+    axum::serve(listener, http::router(state.clone()))
         .with_graceful_shutdown(shutdown())
         .await
         .map_err(ServeError::Serve)?;
+    // What the touch interval held back goes to disk before we go.
+    if let Err(error) = state.writer.flush().await {
+        tracing::warn!(error = %error, "the last re-sent alerts' counts were not written");
+    }
     engine_task.abort();
     Ok(())
 }

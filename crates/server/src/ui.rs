@@ -437,7 +437,7 @@ async fn detail_page(
         return Ok(to_login());
     }
     let id = incident_id(path)?;
-    let document = crate::http::incident_document(&app.store, id).await?;
+    let document = crate::http::incident_document(&app, id).await?;
     let body = format!(
         r#"<p><a href="/">← all incidents</a></p><div id="detail">{}</div>
 <h2>Add a note</h2><form method="post" action="/ui/incidents/{id}/notes"><textarea name="text" rows="3" required></textarea><br><button>Add note</button></form>{}"#,
@@ -494,7 +494,7 @@ async fn detail_events(
         Err(error) => return error.into_response(),
     };
     let stream = live_stream(app, "detail", move |app| async move {
-        let document = crate::http::incident_document(&app.store, id).await.ok()?;
+        let document = crate::http::incident_document(&app, id).await.ok()?;
         Some(detail_region(&document))
     });
     Sse::new(stream).keep_alive(KeepAlive::default()).into_response()

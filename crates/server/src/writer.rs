@@ -8,8 +8,8 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use domain::{
-    Config, Event, IncidentId, ServiceId, SourceKind, TenantId, TimelineEntry, TimelineKind,
-    Timestamp,
+    AlertId, Config, Event, IncidentId, ServiceId, SourceKind, TenantId, TimelineEntry,
+    TimelineKind, Timestamp,
 };
 use engine::{Changes, CommandError, Effect, Engine, Restored};
 use store::{
@@ -21,6 +21,12 @@ use crate::metrics::Metrics;
 
 /// How many queued requests one transaction may carry.
 const MAX_JOBS_PER_COMMIT: usize = 512;
+
+/// How late an alert's `last_seen` and `event_count` may reach the store
+/// when it is re-sent unchanged. Each event is committed before its request
+/// is answered; rewriting the alert's row for every re-send is what this
+/// saves (a random page of the alerts table per re-send).
+pub const TOUCH_FLUSH_INTERVAL: Duration = Duration::from_secs(5);
 
 /// Requests the engine loop serves.
 pub enum Job {
@@ -36,6 +42,10 @@ pub enum Job {
     Command {
         command: Command,
         reply: oneshot::Sender<Result<CommandReceipt, WriteError>>,
+    },
+    /// Write what [`TOUCH_FLUSH_INTERVAL`] would otherwise hold back (at shutdown).
+    Flush {
+        reply: oneshot::Sender<Result<(), WriteError>>,
     },
     /// Imported events marked for the engine; the reply says how many were handled.
     Imported {
@@ -125,6 +135,13 @@ impl Writer {
         answer.await.map_err(|_| WriteError::Stopped)?
     }
 
+    /// Writes the alerts re-sent unchanged since the last flush now.
+    pub async fn flush(&self) -> Result<(), WriteError> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs.send(Job::Flush { reply }).await.map_err(|_| WriteError::Stopped)?;
+        answer.await.map_err(|_| WriteError::Stopped)?
+    }
+
     pub fn is_running(&self) -> bool {
         !self.jobs.is_closed()
     }
@@ -137,6 +154,56 @@ pub struct Signals {
     pub changed: broadcast::Sender<()>,
     /// New rows in the outbox.
     pub outbox: Arc<Notify>,
+    /// Committed re-sends whose alert rows are not written yet.
+    pub touches: Arc<Touches>,
+}
+
+impl Signals {
+    pub fn new() -> Self {
+        let (changed, _) = broadcast::channel(64);
+        Self { changed, outbox: Arc::new(Notify::new()), touches: Arc::default() }
+    }
+}
+
+impl Default for Signals {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `last_seen` and `event_count` of alerts re-sent unchanged whose events are
+/// committed and whose rows are not rewritten yet (see
+/// [`TOUCH_FLUSH_INTERVAL`]): what readers lay over the rows they load, so
+/// that the API and the NOC pages are exact at once.
+#[derive(Debug, Default)]
+pub struct Touches(std::sync::Mutex<std::collections::HashMap<AlertId, (Timestamp, i64)>>);
+
+impl Touches {
+    fn record(&self, touches: &[engine::AlertTouch]) {
+        if touches.is_empty() {
+            return;
+        }
+        let mut map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for touch in touches {
+            map.insert(touch.alert_id, (touch.last_seen, touch.event_count));
+        }
+    }
+
+    /// Every held-back count is in the store now (or the engine went back to it).
+    fn clear(&self) {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
+
+    /// The alert as the engine has it, when a re-send moved it past its row.
+    pub fn apply(&self, alert: &mut domain::Alert) {
+        let map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(&(last_seen, event_count)) = map.get(&alert.id)
+            && event_count > alert.event_count
+        {
+            alert.last_seen = last_seen;
+            alert.event_count = event_count;
+        }
+    }
 }
 
 pub struct EngineLoop {
@@ -145,6 +212,8 @@ pub struct EngineLoop {
     metrics: Arc<Metrics>,
     signals: Signals,
     jobs: mpsc::Receiver<Job>,
+    /// When touched alerts were last written.
+    touches_flushed: Instant,
 }
 
 /// Loads the engine's state from the store and returns the loop and its handle.
@@ -156,7 +225,8 @@ pub async fn start(
 ) -> Result<(EngineLoop, Writer), store::StoreError> {
     let engine = restore(config, &store).await?;
     let (sender, jobs) = mpsc::channel(8192);
-    let engine_loop = EngineLoop { engine, store, metrics, signals, jobs };
+    let touches_flushed = Instant::now();
+    let engine_loop = EngineLoop { engine, store, metrics, signals, jobs, touches_flushed };
     engine_loop.publish_gauges();
     Ok((engine_loop, Writer { jobs: sender }))
 }
@@ -186,15 +256,20 @@ enum Pending {
     },
     Command(oneshot::Sender<Result<CommandReceipt, WriteError>>, CommandReceipt),
     Imported(oneshot::Sender<Result<usize, WriteError>>, usize),
+    Flushed(oneshot::Sender<Result<(), WriteError>>),
 }
 
 impl EngineLoop {
     pub async fn run(mut self) {
         loop {
-            let deadline = self.engine.next_deadline().map(|at| {
+            let engine_deadline = self.engine.next_deadline().map(|at| {
                 let wait = at.duration_since(now()).try_into().unwrap_or(Duration::ZERO);
                 tokio::time::Instant::now() + wait
             });
+            let touch_deadline = self.engine.has_touched().then(|| {
+                tokio::time::Instant::from_std(self.touches_flushed + TOUCH_FLUSH_INTERVAL)
+            });
+            let deadline = engine_deadline.into_iter().chain(touch_deadline).min();
             let first = tokio::select! {
                 job = self.jobs.recv() => match job {
                     Some(job) => Some(job),
@@ -219,9 +294,14 @@ impl EngineLoop {
         let mut batch = CommitBatch::default();
         let mut effects = Vec::new();
         let mut pending = Vec::with_capacity(jobs.len());
+        let mut flush_touched = self.touches_flushed.elapsed() >= TOUCH_FLUSH_INTERVAL;
 
         for job in jobs {
             match job {
+                Job::Flush { reply } => {
+                    flush_touched = true;
+                    pending.push(Pending::Flushed(reply));
+                }
                 Job::Ingest { tenant, service, source_kind, body, events, received, reply } => {
                     let mut records = Vec::with_capacity(events.len());
                     for event in &events {
@@ -272,18 +352,31 @@ impl EngineLoop {
         }
         self.engine.handle_tick(now, &mut effects);
         let changes = self.engine.take_changes();
-        if pending.is_empty() && effects.is_empty() && changes.is_empty() {
+        let flushing = flush_touched && self.engine.has_touched();
+        let touched = if flushing {
+            self.touches_flushed = Instant::now();
+            self.engine.take_touched()
+        } else {
+            Vec::new()
+        };
+        if pending.is_empty() && effects.is_empty() && changes.is_empty() && touched.is_empty() {
             return;
         }
         let opened = count_opened(&effects);
         self.collect(&changes, effects, &mut batch);
-        batch.alerts = changes.alerts;
+        batch.alerts = touched;
+        batch.alerts.extend(changes.alerts);
         batch.incidents = changes.incidents;
         batch.silences = changes.silences;
         let queued = batch.outbox.len();
 
         match self.store.commit(&batch).await {
             Ok(()) => {
+                if flushing {
+                    self.signals.touches.clear();
+                } else {
+                    self.signals.touches.record(&changes.touched);
+                }
                 self.metrics.inc("watchfloor_commits_total", &[]);
                 self.metrics.observe("watchfloor_commit_batch_jobs", &[], job_count as f64);
                 self.metrics.add("watchfloor_incidents_opened_total", &[], opened);
@@ -312,9 +405,13 @@ impl EngineLoop {
                         Pending::Imported(reply, _) => {
                             let _ = reply.send(Err(WriteError::Store(message.clone())));
                         }
+                        Pending::Flushed(reply) => {
+                            let _ = reply.send(Err(WriteError::Store(message.clone())));
+                        }
                     }
                 }
                 // The engine moved ahead of the store: go back to what is committed.
+                self.signals.touches.clear();
                 match restore(self.engine.config().clone(), &self.store).await {
                     Ok(engine) => self.engine = engine,
                     Err(error) => tracing::error!(error = %error, "reloading state failed"),
@@ -341,6 +438,9 @@ impl EngineLoop {
             }
             Pending::Command(reply, receipt) => {
                 let _ = reply.send(Ok(receipt));
+            }
+            Pending::Flushed(reply) => {
+                let _ = reply.send(Ok(()));
             }
             Pending::Imported(reply, handled) => {
                 self.metrics.add("watchfloor_imported_events_handled_total", &[], handled as u64);

@@ -11,6 +11,9 @@ use clap::{Parser, Subcommand};
 
 mod silence;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Watchfloor: the event-response hub for cloud operations teams.
 #[derive(Debug, Parser)]
 #[command(name = "watchfloor", version, about, long_about = None)]

@@ -259,3 +259,51 @@ fn the_configured_matrix_and_the_users_affected_label_set_the_priority() {
     assert_eq!(odd.priority, Priority::new(4));
     assert!(!odd.priority_reason.contains("affected"), "{}", odd.priority_reason);
 }
+
+#[test]
+fn an_unchanged_resend_is_a_touch_written_later_and_a_changed_one_a_change() {
+    let mut engine = Engine::new(config(Duration::ZERO, &[]));
+    let disk = event(Trigger, "disk", Severity::Error);
+    feed(&mut engine, at(0), &disk);
+    let opened = engine.take_changes();
+    assert_eq!(opened.alerts.len(), 1);
+    assert!(opened.touched.is_empty());
+    assert!(!engine.has_touched());
+
+    // The same alert twice more: no row to write now, two touches to show.
+    feed(&mut engine, at(1), &disk);
+    feed(&mut engine, at(2), &disk);
+    let resent = engine.take_changes();
+    assert!(resent.alerts.is_empty(), "{:?}", resent.alerts);
+    let counts: Vec<(i64, i64)> = resent
+        .touched
+        .iter()
+        .map(|t| (t.last_seen.as_second() - at(0).as_second(), t.event_count))
+        .collect();
+    assert_eq!(counts, [(1, 2), (2, 3)]);
+    assert_eq!(resent.incidents.len(), 1, "the incident's own count is written at once");
+    assert!(engine.has_touched());
+    let touched = engine.take_touched();
+    assert_eq!(touched.len(), 1);
+    assert_eq!((touched[0].event_count, touched[0].last_seen), (3, at(2)));
+    assert!(!engine.has_touched() && engine.take_touched().is_empty());
+
+    // A touch, then a change in the same turn: the row is a change, once.
+    feed(&mut engine, at(3), &disk);
+    let mut worse = disk.clone();
+    worse.severity = Severity::Critical;
+    feed(&mut engine, at(4), &worse);
+    let changed = engine.take_changes();
+    assert_eq!(changed.alerts.len(), 1);
+    assert_eq!(
+        (changed.alerts[0].event_count, changed.alerts[0].severity),
+        (5, Severity::Critical)
+    );
+    assert!(engine.take_touched().is_empty(), "the change carried the count");
+
+    // A resolved alert leaves nothing behind to touch.
+    feed(&mut engine, at(5), &worse);
+    feed(&mut engine, at(6), &event(Resolve, "disk", Severity::Critical));
+    engine.take_changes();
+    assert!(engine.take_touched().is_empty());
+}

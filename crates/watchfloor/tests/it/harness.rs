@@ -312,6 +312,36 @@ impl App {
         let _ = self.kill9_status();
     }
 
+    /// SIGTERM, as a service manager stops it; waits for a clean exit.
+    pub fn stop_gracefully(&mut self) {
+        let Some(mut child) = self.child.take() else { return };
+        let sent = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .expect("running kill");
+        assert!(sent.success(), "kill -TERM failed");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            match child.try_wait().expect("waiting for watchfloor") {
+                Some(status) => {
+                    assert!(status.success(), "watchfloor exited with {status} on SIGTERM");
+                    return;
+                }
+                None if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+                None => {
+                    let _ = child.kill();
+                    panic!("watchfloor did not exit within 20 s of SIGTERM");
+                }
+            }
+        }
+    }
+
+    /// Stops the server with SIGTERM and starts it again on the same data.
+    pub fn restart_gracefully(&mut self) {
+        self.stop_gracefully();
+        self.start();
+    }
+
     /// Kills the server (if running) and starts it again on the same data.
     /// The address changes.
     pub fn restart(&mut self) {
