@@ -176,6 +176,9 @@ pub struct Engine {
     /// Alerts re-sent unchanged since [`Engine::take_touched`]: only
     /// `last_seen` and `event_count` moved, which may be written later.
     touched_alerts: BTreeSet<AlertKey>,
+    /// The same alerts in the order they were first touched, with when (an
+    /// entry whose key left `touched_alerts` is skipped).
+    touched_order: VecDeque<(Timestamp, AlertKey)>,
     /// The re-sends since [`Engine::take_changes`].
     touches: Vec<AlertTouch>,
     dirty_incidents: BTreeSet<IncidentId>,
@@ -218,6 +221,7 @@ impl Engine {
             pending_rules: None,
             dirty_alerts: BTreeSet::new(),
             touched_alerts: BTreeSet::new(),
+            touched_order: VecDeque::new(),
             touches: Vec::new(),
             dirty_incidents: BTreeSet::new(),
             retired_alerts: Vec::new(),
@@ -315,17 +319,36 @@ impl Engine {
         changes
     }
 
-    /// Alerts re-sent unchanged since the last call, whose `last_seen` and
-    /// `event_count` [`Engine::take_changes`] leaves out: the caller writes
-    /// them when it likes (the events themselves are in its hands already).
-    pub fn take_touched(&mut self) -> Vec<Alert> {
-        let touched = std::mem::take(&mut self.touched_alerts);
-        touched.iter().filter_map(|key| self.alerts.get(key)).cloned().collect()
+    /// Up to `limit` alerts re-sent unchanged whose rows are not written
+    /// yet ([`Engine::take_changes`] leaves them out), first touched at or
+    /// before `touched_by`, oldest first. The caller writes them when it
+    /// likes: only `last_seen` and `event_count` moved.
+    pub fn take_touched(&mut self, touched_by: Timestamp, limit: usize) -> Vec<Alert> {
+        let mut taken = Vec::new();
+        while taken.len() < limit {
+            match self.touched_order.front() {
+                Some((at, _)) if *at <= touched_by => {}
+                _ => break,
+            }
+            let Some((_, key)) = self.touched_order.pop_front() else { break };
+            if self.touched_alerts.remove(&key)
+                && let Some(alert) = self.alerts.get(&key)
+            {
+                taken.push(alert.clone());
+            }
+        }
+        if self.touched_alerts.is_empty() {
+            self.touched_order.clear();
+        }
+        taken
     }
 
-    /// Whether [`Engine::take_touched`] has anything to give.
-    pub fn has_touched(&self) -> bool {
-        !self.touched_alerts.is_empty()
+    /// When the alert first touched among those [`Engine::take_touched`] still holds was touched.
+    pub fn oldest_touch(&self) -> Option<Timestamp> {
+        if self.touched_alerts.is_empty() {
+            return None;
+        }
+        self.touched_order.front().map(|(at, _)| *at)
     }
 
     /// The event as the tenant's event rules would leave it, with the
@@ -961,7 +984,9 @@ impl Engine {
                 // The same alert again: only its count and last_seen move.
                 let touch = AlertTouch { alert_id, last_seen: now, event_count: alert.event_count };
                 self.touches.push(touch);
-                self.touched_alerts.insert(key);
+                if self.touched_alerts.insert(key.clone()) {
+                    self.touched_order.push_back((now, key));
+                }
             }
             if let Some(incident) = self.incidents.get_mut(&incident_id) {
                 incident.event_count += 1;

@@ -23,10 +23,16 @@ use crate::metrics::Metrics;
 const MAX_JOBS_PER_COMMIT: usize = 512;
 
 /// How late an alert's `last_seen` and `event_count` may reach the store
-/// when it is re-sent unchanged. Each event is committed before its request
-/// is answered; rewriting the alert's row for every re-send is what this
-/// saves (a random page of the alerts table per re-send).
-pub const TOUCH_FLUSH_INTERVAL: Duration = Duration::from_secs(5);
+/// when it is re-sent unchanged (later only when the writer is behind, and
+/// at once on a graceful shutdown). Each event is committed before its
+/// request is answered; what this saves is rewriting the alert's row, a
+/// random page of the alerts table, for every re-send: Prometheus re-sends
+/// every firing alert every minute or so.
+pub const TOUCH_FLUSH_INTERVAL: Duration = Duration::from_secs(30);
+
+/// Rows of re-sent alerts written per transaction, oldest first, so that
+/// writing them never stalls the requests that share the transaction.
+const MAX_TOUCHES_PER_COMMIT: usize = 1024;
 
 /// Requests the engine loop serves.
 pub enum Job {
@@ -189,7 +195,20 @@ impl Touches {
         }
     }
 
-    /// Every held-back count is in the store now (or the engine went back to it).
+    /// These alert rows, with these counts, are in the store now.
+    fn written(&self, rows: &[(AlertId, i64)]) {
+        if rows.is_empty() {
+            return;
+        }
+        let mut map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (id, event_count) in rows {
+            if map.get(id).is_some_and(|(_, held)| held <= event_count) {
+                map.remove(id);
+            }
+        }
+    }
+
+    /// The engine went back to the store: nothing is held back any more.
     fn clear(&self) {
         self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
     }
@@ -212,8 +231,6 @@ pub struct EngineLoop {
     metrics: Arc<Metrics>,
     signals: Signals,
     jobs: mpsc::Receiver<Job>,
-    /// When touched alerts were last written.
-    touches_flushed: Instant,
 }
 
 /// Loads the engine's state from the store and returns the loop and its handle.
@@ -225,8 +242,7 @@ pub async fn start(
 ) -> Result<(EngineLoop, Writer), store::StoreError> {
     let engine = restore(config, &store).await?;
     let (sender, jobs) = mpsc::channel(8192);
-    let touches_flushed = Instant::now();
-    let engine_loop = EngineLoop { engine, store, metrics, signals, jobs, touches_flushed };
+    let engine_loop = EngineLoop { engine, store, metrics, signals, jobs };
     engine_loop.publish_gauges();
     Ok((engine_loop, Writer { jobs: sender }))
 }
@@ -262,14 +278,12 @@ enum Pending {
 impl EngineLoop {
     pub async fn run(mut self) {
         loop {
-            let engine_deadline = self.engine.next_deadline().map(|at| {
-                let wait = at.duration_since(now()).try_into().unwrap_or(Duration::ZERO);
-                tokio::time::Instant::now() + wait
-            });
-            let touch_deadline = self.engine.has_touched().then(|| {
-                tokio::time::Instant::from_std(self.touches_flushed + TOUCH_FLUSH_INTERVAL)
-            });
-            let deadline = engine_deadline.into_iter().chain(touch_deadline).min();
+            let touch_due = self.engine.oldest_touch().map(|at| at + TOUCH_FLUSH_INTERVAL);
+            let deadline =
+                [self.engine.next_deadline(), touch_due].into_iter().flatten().min().map(|at| {
+                    let wait = at.duration_since(now()).try_into().unwrap_or(Duration::ZERO);
+                    tokio::time::Instant::now() + wait
+                });
             let first = tokio::select! {
                 job = self.jobs.recv() => match job {
                     Some(job) => Some(job),
@@ -294,12 +308,12 @@ impl EngineLoop {
         let mut batch = CommitBatch::default();
         let mut effects = Vec::new();
         let mut pending = Vec::with_capacity(jobs.len());
-        let mut flush_touched = self.touches_flushed.elapsed() >= TOUCH_FLUSH_INTERVAL;
+        let mut flush_all = false;
 
         for job in jobs {
             match job {
                 Job::Flush { reply } => {
-                    flush_touched = true;
+                    flush_all = true;
                     pending.push(Pending::Flushed(reply));
                 }
                 Job::Ingest { tenant, service, source_kind, body, events, received, reply } => {
@@ -352,18 +366,19 @@ impl EngineLoop {
         }
         self.engine.handle_tick(now, &mut effects);
         let changes = self.engine.take_changes();
-        let flushing = flush_touched && self.engine.has_touched();
-        let touched = if flushing {
-            self.touches_flushed = Instant::now();
-            self.engine.take_touched()
+        let touched = if flush_all {
+            self.engine.take_touched(Timestamp::MAX, usize::MAX)
         } else {
-            Vec::new()
+            let due = now.checked_sub(TOUCH_FLUSH_INTERVAL).unwrap_or(Timestamp::MIN);
+            self.engine.take_touched(due, MAX_TOUCHES_PER_COMMIT)
         };
         if pending.is_empty() && effects.is_empty() && changes.is_empty() && touched.is_empty() {
             return;
         }
         let opened = count_opened(&effects);
         self.collect(&changes, effects, &mut batch);
+        let written_touches: Vec<(AlertId, i64)> =
+            touched.iter().map(|a| (a.id, a.event_count)).collect();
         batch.alerts = touched;
         batch.alerts.extend(changes.alerts);
         batch.incidents = changes.incidents;
@@ -372,11 +387,8 @@ impl EngineLoop {
 
         match self.store.commit(&batch).await {
             Ok(()) => {
-                if flushing {
-                    self.signals.touches.clear();
-                } else {
-                    self.signals.touches.record(&changes.touched);
-                }
+                self.signals.touches.record(&changes.touched);
+                self.signals.touches.written(&written_touches);
                 self.metrics.inc("watchfloor_commits_total", &[]);
                 self.metrics.observe("watchfloor_commit_batch_jobs", &[], job_count as f64);
                 self.metrics.add("watchfloor_incidents_opened_total", &[], opened);

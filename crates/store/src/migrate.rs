@@ -33,6 +33,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "import_engine",
         sql: include_str!("../migrations/sqlite/0004_import_engine.sql"),
     },
+    Migration {
+        version: 5,
+        name: "events_unindexed_by_alert",
+        sql: include_str!("../migrations/sqlite/0005_events_unindexed_by_alert.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -55,6 +60,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 4,
         name: "import_engine",
         sql: include_str!("../migrations/postgres/0004_import_engine.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "events_unindexed_by_alert",
+        sql: include_str!("../migrations/postgres/0005_events_unindexed_by_alert.sql"),
     },
 ];
 

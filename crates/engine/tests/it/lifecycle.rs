@@ -268,7 +268,7 @@ fn an_unchanged_resend_is_a_touch_written_later_and_a_changed_one_a_change() {
     let opened = engine.take_changes();
     assert_eq!(opened.alerts.len(), 1);
     assert!(opened.touched.is_empty());
-    assert!(!engine.has_touched());
+    assert_eq!(engine.oldest_touch(), None);
 
     // The same alert twice more: no row to write now, two touches to show.
     feed(&mut engine, at(1), &disk);
@@ -282,11 +282,25 @@ fn an_unchanged_resend_is_a_touch_written_later_and_a_changed_one_a_change() {
         .collect();
     assert_eq!(counts, [(1, 2), (2, 3)]);
     assert_eq!(resent.incidents.len(), 1, "the incident's own count is written at once");
-    assert!(engine.has_touched());
-    let touched = engine.take_touched();
+    assert_eq!(engine.oldest_touch(), Some(at(1)), "first touched at 1 s");
+    assert!(engine.take_touched(at(0), 10).is_empty(), "not yet due");
+    let touched = engine.take_touched(at(1), 10);
     assert_eq!(touched.len(), 1);
     assert_eq!((touched[0].event_count, touched[0].last_seen), (3, at(2)));
-    assert!(!engine.has_touched() && engine.take_touched().is_empty());
+    assert_eq!(engine.oldest_touch(), None);
+    assert!(engine.take_touched(at(100), 10).is_empty());
+
+    // Taken oldest first, at most as many as asked for.
+    let cpu = event(Trigger, "cpu", Severity::Warning);
+    feed(&mut engine, at(2), &cpu);
+    engine.take_changes();
+    feed(&mut engine, at(3), &cpu);
+    feed(&mut engine, at(3), &disk);
+    engine.take_changes();
+    let first = engine.take_touched(at(100), 1);
+    assert_eq!(first.iter().map(|a| a.dedup_key.as_str()).collect::<Vec<_>>(), ["cpu"]);
+    assert_eq!(engine.oldest_touch(), Some(at(3)));
+    assert_eq!(engine.take_touched(at(100), 1)[0].dedup_key, "disk");
 
     // A touch, then a change in the same turn: the row is a change, once.
     feed(&mut engine, at(3), &disk);
@@ -297,13 +311,13 @@ fn an_unchanged_resend_is_a_touch_written_later_and_a_changed_one_a_change() {
     assert_eq!(changed.alerts.len(), 1);
     assert_eq!(
         (changed.alerts[0].event_count, changed.alerts[0].severity),
-        (5, Severity::Critical)
+        (6, Severity::Critical)
     );
-    assert!(engine.take_touched().is_empty(), "the change carried the count");
+    assert!(engine.take_touched(at(100), 10).is_empty(), "the change carried the count");
 
     // A resolved alert leaves nothing behind to touch.
     feed(&mut engine, at(5), &worse);
     feed(&mut engine, at(6), &event(Resolve, "disk", Severity::Critical));
     engine.take_changes();
-    assert!(engine.take_touched().is_empty());
+    assert!(engine.take_touched(at(100), 10).is_empty());
 }

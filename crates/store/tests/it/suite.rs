@@ -8,15 +8,18 @@ use watchfloor_store::{
 use crate::fixtures::*;
 
 pub async fn migrating_twice_is_a_no_op(store: &Store) {
-    assert_eq!(store.schema_version().await.expect("version"), 4);
+    assert_eq!(store.schema_version().await.expect("version"), 5);
     store.commit(&opening(vec![incident(1, "acme", "g")])).await.expect("commit");
     let before = counts(store).await;
     store.migrate().await.expect("second migrate");
     store.migrate().await.expect("third migrate");
-    assert_eq!(store.schema_version().await.expect("version"), 4);
+    assert_eq!(store.schema_version().await.expect("version"), 5);
     assert_eq!(counts(store).await, before);
     let versions = texts(store, "SELECT name FROM schema_migrations ORDER BY version").await;
-    assert_eq!(versions, ["initial", "triage", "import", "import_engine"]);
+    assert_eq!(
+        versions,
+        ["initial", "triage", "import", "import_engine", "events_unindexed_by_alert"]
+    );
 }
 
 pub async fn reopening_migrates_nothing_and_keeps_data(store: Store, target: String) {
@@ -25,7 +28,7 @@ pub async fn reopening_migrates_nothing_and_keeps_data(store: Store, target: Str
     store.close().await;
     let reopened = Store::open(&target).await.expect("reopening");
     assert_eq!(counts(&reopened).await, before);
-    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 4);
+    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 5);
     reopened.close().await;
 }
 

@@ -168,13 +168,13 @@ fn resent_alerts_count_at_once_and_their_counts_survive_a_restart() {
     app.restart_gracefully();
     assert_eq!(alert_event_count(&app), 5);
 
-    // Without one, the interval does: within a few seconds of the re-sends.
+    // Killed instead, within the interval: the events are all stored, and
+    // the alert's row still has the count it had when it was last written.
     for _ in 0..3 {
         app.send_generic(event.clone());
     }
     assert_eq!(alert_event_count(&app), 8);
-    std::thread::sleep(Duration::from_secs(6));
     app.restart();
-    assert_eq!(alert_event_count(&app), 8);
-    assert_eq!(app.stats()["events"], 8, "every event is stored either way");
+    assert_eq!(app.stats()["events"], 8, "every acknowledged event is stored");
+    assert_eq!(alert_event_count(&app), 5, "re-sends within 30 s of the kill are not counted");
 }
