@@ -421,11 +421,11 @@ impl Engine {
         effects: &mut Vec<Effect>,
     ) -> EventOutcome {
         let key = (tenant.clone(), event.dedup_key.clone());
-        let actor = format!("event:{}", event.source_kind.as_str());
+        let actor = event.source_kind.actor();
         match event.effective_action(now) {
             EventAction::Trigger => {
                 let is_new = !self.alerts.contains_key(&key);
-                let outcome = self.trigger(now, key, service, event, &actor, effects);
+                let outcome = self.trigger(now, key, service, event, actor, effects);
                 if is_new
                     && !matched.is_empty()
                     && let (Some(alert), Some(id)) = (outcome.alert_id, outcome.incident_id)
@@ -443,8 +443,8 @@ impl Engine {
                 }
                 outcome
             }
-            EventAction::Acknowledge => self.acknowledge_alert(now, &key, &actor, effects),
-            EventAction::Resolve => self.resolve_alert(now, &key, &actor, effects),
+            EventAction::Acknowledge => self.acknowledge_alert(now, &key, actor, effects),
+            EventAction::Resolve => self.resolve_alert(now, &key, actor, effects),
         }
     }
 

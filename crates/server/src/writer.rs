@@ -317,10 +317,11 @@ impl EngineLoop {
                     pending.push(Pending::Flushed(reply));
                 }
                 Job::Ingest { tenant, service, source_kind, body, events, received, reply } => {
-                    let mut records = Vec::with_capacity(events.len());
-                    for event in &events {
+                    let count = events.len();
+                    let mut records = Vec::with_capacity(count);
+                    for event in events {
                         let outcome =
-                            self.engine.handle_event(now, &tenant, &service, event, &mut effects);
+                            self.engine.handle_event(now, &tenant, &service, &event, &mut effects);
                         records.push(event_record(event, outcome.alert_id));
                     }
                     batch.payloads.push(PayloadRecord {
@@ -331,7 +332,7 @@ impl EngineLoop {
                         body,
                         events: records,
                     });
-                    let receipt = IngestReceipt { events: events.len() };
+                    let receipt = IngestReceipt { events: count };
                     pending.push(Pending::Ingest { reply, receipt, kind: source_kind, received });
                 }
                 Job::Imported { events, reply } => {
@@ -385,7 +386,12 @@ impl EngineLoop {
         batch.silences = changes.silences;
         let queued = batch.outbox.len();
 
-        match self.store.commit(&batch).await {
+        let committed = self.store.commit(&batch).await;
+        // Freeing a storm's batch takes a while: not on the loop's time.
+        if batch.payloads.len() > 1 {
+            tokio::task::spawn_blocking(move || drop(batch));
+        }
+        match committed {
             Ok(()) => {
                 self.signals.touches.record(&changes.touched);
                 self.signals.touches.written(&written_touches);
@@ -617,18 +623,18 @@ fn count_opened(effects: &[Effect]) -> u64 {
         .count() as u64
 }
 
-fn event_record(event: &Event, alert_id: Option<domain::AlertId>) -> EventRecord {
+fn event_record(event: Event, alert_id: Option<domain::AlertId>) -> EventRecord {
     EventRecord {
         alert_id,
-        dedup_key: event.dedup_key.clone(),
+        dedup_key: event.dedup_key,
         action: event.action.as_str().to_owned(),
         severity: event.severity,
-        summary: event.summary.clone(),
-        source: event.source.clone(),
+        summary: event.summary,
+        source: event.source,
         occurred_at: event.occurred_at,
-        labels: event.labels.clone(),
-        annotations: event.annotations.clone(),
-        details: event.details.clone(),
+        labels: event.labels,
+        annotations: event.annotations,
+        details: event.details,
     }
 }
 
