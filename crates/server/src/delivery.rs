@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use domain::{Config, TimelineEntry, TimelineKind, Timestamp};
 use futures_util::StreamExt;
-use store::{Delivery, DeliveryOutcome, Store};
+use store::{Delivery, DeliveryOutcome, DeliveryRecord, Store};
 
 use crate::metrics::Metrics;
-use crate::writer::{Signals, now};
+use crate::writer::{Signals, Writer, now};
 
 /// Deliveries in flight at once.
 const CONCURRENCY: usize = 8;
@@ -24,6 +24,9 @@ pub struct DeliveryWorker {
     pub sender: channels::Sender,
     pub metrics: Arc<Metrics>,
     pub signals: Signals,
+    /// Outcomes are committed by the engine loop, with everything else:
+    /// one writer, no waiting on the database's write lock.
+    pub writer: Writer,
 }
 
 impl DeliveryWorker {
@@ -122,7 +125,8 @@ impl DeliveryWorker {
             message,
             actor: format!("channel:{}", delivery.channel),
         };
-        if let Err(error) = self.store.record_delivery(delivery.id, &outcome, &entry).await {
+        let record = DeliveryRecord { id: delivery.id, outcome, timeline: entry };
+        if let Err(error) = self.writer.record_delivery(record).await {
             tracing::error!(delivery = delivery.id, error = %error, "recording a delivery failed");
         }
     }

@@ -69,6 +69,7 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
         sender,
         metrics: metrics.clone(),
         signals: signals.clone(),
+        writer: writer.clone(),
     };
     tokio::spawn(worker.run());
     tokio::spawn(import::feed::run(options.config.clone(), store.clone(), writer.clone()));

@@ -13,7 +13,8 @@ use domain::{
 };
 use engine::{Changes, CommandError, Effect, Engine, Restored};
 use store::{
-    AuditEntry, CommitBatch, EventRecord, HandledImport, OutboxRecord, PayloadRecord, Store,
+    AuditEntry, CommitBatch, DeliveryRecord, EventRecord, HandledImport, OutboxRecord,
+    PayloadRecord, Store,
 };
 use tokio::sync::{Notify, broadcast, mpsc, oneshot};
 
@@ -48,6 +49,11 @@ pub enum Job {
     Command {
         command: Command,
         reply: oneshot::Sender<Result<CommandReceipt, WriteError>>,
+    },
+    /// A delivery attempt's outcome, from the outbox worker.
+    Delivered {
+        record: DeliveryRecord,
+        reply: oneshot::Sender<Result<(), WriteError>>,
     },
     /// Write what [`TOUCH_FLUSH_INTERVAL`] would otherwise hold back (at shutdown).
     Flush {
@@ -138,6 +144,14 @@ impl Writer {
     ) -> Result<usize, WriteError> {
         let (reply, answer) = oneshot::channel();
         self.jobs.send(Job::Imported { events, reply }).await.map_err(|_| WriteError::Stopped)?;
+        answer.await.map_err(|_| WriteError::Stopped)?
+    }
+
+    /// Records a delivery attempt in the next commit. A delivery that is no
+    /// longer pending is skipped there, with its timeline entry.
+    pub async fn record_delivery(&self, record: DeliveryRecord) -> Result<(), WriteError> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs.send(Job::Delivered { record, reply }).await.map_err(|_| WriteError::Stopped)?;
         answer.await.map_err(|_| WriteError::Stopped)?
     }
 
@@ -272,7 +286,8 @@ enum Pending {
     },
     Command(oneshot::Sender<Result<CommandReceipt, WriteError>>, CommandReceipt),
     Imported(oneshot::Sender<Result<usize, WriteError>>, usize),
-    Flushed(oneshot::Sender<Result<(), WriteError>>),
+    /// A flush or a delivery record: nothing to say but that it is committed.
+    Done(oneshot::Sender<Result<(), WriteError>>),
 }
 
 impl EngineLoop {
@@ -314,7 +329,11 @@ impl EngineLoop {
             match job {
                 Job::Flush { reply } => {
                     flush_all = true;
-                    pending.push(Pending::Flushed(reply));
+                    pending.push(Pending::Done(reply));
+                }
+                Job::Delivered { record, reply } => {
+                    batch.deliveries.push(record);
+                    pending.push(Pending::Done(reply));
                 }
                 Job::Ingest { tenant, service, source_kind, body, events, received, reply } => {
                     let count = events.len();
@@ -423,7 +442,7 @@ impl EngineLoop {
                         Pending::Imported(reply, _) => {
                             let _ = reply.send(Err(WriteError::Store(message.clone())));
                         }
-                        Pending::Flushed(reply) => {
+                        Pending::Done(reply) => {
                             let _ = reply.send(Err(WriteError::Store(message.clone())));
                         }
                     }
@@ -457,7 +476,7 @@ impl EngineLoop {
             Pending::Command(reply, receipt) => {
                 let _ = reply.send(Ok(receipt));
             }
-            Pending::Flushed(reply) => {
+            Pending::Done(reply) => {
                 let _ = reply.send(Ok(()));
             }
             Pending::Imported(reply, handled) => {

@@ -237,6 +237,40 @@ macro_rules! store_impl {
             Ok(())
         }
 
+        /// Applies one delivery attempt's outcome to its pending row;
+        /// `false` (and nothing written) when that row is not pending or not
+        /// of the timeline entry's tenant and incident.
+        async fn apply_delivery(
+            connection: &mut Connection,
+            id: i64,
+            outcome: &$crate::DeliveryOutcome,
+            timeline: &domain::TimelineEntry,
+        ) -> Result<bool, $crate::StoreError> {
+            use $crate::codec;
+            use $crate::{DeliveryOutcome, DeliveryStatus};
+            let (status, retry_at, error, at) = match outcome {
+                DeliveryOutcome::Sent { at } => (DeliveryStatus::Sent, None, None, at),
+                DeliveryOutcome::Failed { at, error, retry_at } => {
+                    (DeliveryStatus::Pending, Some(codec::millis(*retry_at)), Some(error), at)
+                }
+                DeliveryOutcome::DeadLettered { at, error } => {
+                    (DeliveryStatus::DeadLettered, None, Some(error), at)
+                }
+            };
+            let updated = sqlx::query($crate::backend::sql::RECORD_DELIVERY)
+                .bind(id)
+                .bind(status.as_str())
+                .bind(retry_at)
+                .bind(error.map(String::as_str))
+                .bind(codec::millis(*at))
+                .bind(timeline.tenant.as_str())
+                .bind(timeline.incident_id.0)
+                .execute(&mut *connection)
+                .await?
+                .rows_affected();
+            Ok(updated == 1)
+        }
+
         impl $name {
             pub(crate) fn from_pool(pool: sqlx::Pool<$db>) -> Self {
                 Self { pool }
@@ -499,8 +533,16 @@ macro_rules! store_impl {
                         .await?;
                 }
 
-                if !batch.timeline.is_empty() {
-                    let params = batch.timeline.iter().map(rows::timeline_params).collect();
+                let mut timeline: Vec<&domain::TimelineEntry> = batch.timeline.iter().collect();
+                for delivery in &batch.deliveries {
+                    if apply_delivery(&mut tx, delivery.id, &delivery.outcome, &delivery.timeline)
+                        .await?
+                    {
+                        timeline.push(&delivery.timeline);
+                    }
+                }
+                if !timeline.is_empty() {
+                    let params = timeline.into_iter().map(rows::timeline_params).collect();
                     insert_rows(
                         &mut tx,
                         &sql::TIMELINE_INSERT,
@@ -769,30 +811,8 @@ macro_rules! store_impl {
                 timeline: &domain::TimelineEntry,
             ) -> Result<(), $crate::StoreError> {
                 use $crate::backend::sql;
-                use $crate::codec;
-                use $crate::{DeliveryOutcome, DeliveryStatus};
-                let (status, retry_at, error, at) = match outcome {
-                    DeliveryOutcome::Sent { at } => (DeliveryStatus::Sent, None, None, at),
-                    DeliveryOutcome::Failed { at, error, retry_at } => {
-                        (DeliveryStatus::Pending, Some(codec::millis(*retry_at)), Some(error), at)
-                    }
-                    DeliveryOutcome::DeadLettered { at, error } => {
-                        (DeliveryStatus::DeadLettered, None, Some(error), at)
-                    }
-                };
                 let mut tx = self.pool.begin_with($begin_write).await?;
-                let updated = sqlx::query(sql::RECORD_DELIVERY)
-                    .bind(id)
-                    .bind(status.as_str())
-                    .bind(retry_at)
-                    .bind(error.map(String::as_str))
-                    .bind(codec::millis(*at))
-                    .bind(timeline.tenant.as_str())
-                    .bind(timeline.incident_id.0)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if updated != 1 {
+                if !apply_delivery(&mut tx, id, outcome, timeline).await? {
                     return Err($crate::StoreError::DeliveryNotPending {
                         id,
                         incident_id: timeline.incident_id.0,

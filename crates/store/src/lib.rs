@@ -25,9 +25,9 @@ use domain::{Alert, Incident, IncidentId, TimelineEntry, Timestamp};
 
 pub use error::StoreError;
 pub use model::{
-    AuditEntry, AuditRecord, CommitBatch, Counts, Delivery, DeliveryOutcome, DeliveryStatus,
-    EventRecord, HandledImport, ImportBatch, ImportOutcome, ImportedEvent, IncidentFilter,
-    LoadedState, OutboxRecord, PayloadRecord, PendingImport, StoredPayload,
+    AuditEntry, AuditRecord, CommitBatch, Counts, Delivery, DeliveryOutcome, DeliveryRecord,
+    DeliveryStatus, EventRecord, HandledImport, ImportBatch, ImportOutcome, ImportedEvent,
+    IncidentFilter, LoadedState, OutboxRecord, PayloadRecord, PendingImport, StoredPayload,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;

@@ -42,6 +42,19 @@ pub struct CommitBatch {
     /// Imported events the engine has now handled: their mark is cleared and
     /// their alert recorded. Each must still be marked, or the commit fails.
     pub handled_imports: Vec<HandledImport>,
+    /// Outcomes of delivery attempts, as [`crate::Store::record_delivery`]
+    /// writes them, except that one whose delivery is no longer pending (or
+    /// not of its timeline entry's incident) is skipped, entry and all,
+    /// rather than failing the batch.
+    pub deliveries: Vec<DeliveryRecord>,
+}
+
+/// One delivery attempt's outcome and the timeline entry that tells of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliveryRecord {
+    pub id: i64,
+    pub outcome: DeliveryOutcome,
+    pub timeline: TimelineEntry,
 }
 
 impl CommitBatch {
@@ -54,6 +67,7 @@ impl CommitBatch {
             && self.audit.is_empty()
             && self.silences.is_empty()
             && self.handled_imports.is_empty()
+            && self.deliveries.is_empty()
     }
 }
 

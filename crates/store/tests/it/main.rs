@@ -156,6 +156,7 @@ conformance!(
     outbox_retries_then_sends,
     outbox_dead_letters_visibly,
     record_delivery_needs_a_pending_row_of_that_incident,
+    deliveries_recorded_in_a_batch_skip_what_is_not_pending,
     audit_chain_verifies_and_refuses_changes,
     audit_verification_finds_tampering,
     concurrent_commits_do_not_fork_the_audit_chain,

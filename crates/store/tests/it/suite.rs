@@ -79,6 +79,7 @@ pub async fn commit_round_trips_every_field(store: &Store) {
         audit: vec![audit("user:admin", "incident.acknowledge", Some("acme"))],
         silences: vec![],
         handled_imports: vec![],
+        deliveries: vec![],
     };
     store.commit(&batch).await.expect("commit");
 
@@ -185,6 +186,7 @@ pub async fn second_open_incident_for_a_group_key_rolls_back_the_whole_commit(st
         audit: vec![audit("user:b", "y", Some("acme"))],
         silences: vec![],
         handled_imports: vec![],
+        deliveries: vec![],
     };
     let error = store.commit(&refused).await.expect_err("a second open incident must be refused");
     assert!(error.is_unique_violation(), "unexpected error: {error}");
@@ -888,4 +890,63 @@ pub async fn imported_events_wait_for_the_engine_once(store: &Store) {
     };
     store.commit(&dropped).await.expect("commit");
     assert!(store.engine_pending(10).await.expect("pending").is_empty());
+}
+
+pub async fn deliveries_recorded_in_a_batch_skip_what_is_not_pending(store: &Store) {
+    let open = incident(1, "acme", "g");
+    store
+        .commit(&CommitBatch {
+            incidents: vec![open.clone()],
+            outbox: vec![outbox(&open, "noc", 0), outbox(&open, "pager", 0)],
+            ..CommitBatch::default()
+        })
+        .await
+        .expect("commit");
+    let due = store.due_deliveries(at(0), 10).await.expect("due");
+    assert_eq!(due.len(), 2);
+    let record =
+        |id: i64, outcome: DeliveryOutcome, message: &str| watchfloor_store::DeliveryRecord {
+            id,
+            outcome,
+            timeline: timeline(&open, 1, TimelineKind::NotificationSent, message),
+        };
+    let sent = DeliveryOutcome::Sent { at: at(1) };
+    let retry = DeliveryOutcome::Failed { at: at(1), error: "503".into(), retry_at: at(30) };
+    let before = counts(store).await;
+    // One sent, one failed for now, one unknown: the unknown one is skipped,
+    // and the rest of the batch (an incident update too) is written.
+    let mut updated = open.clone();
+    updated.title = "renamed".into();
+    store
+        .commit(&CommitBatch {
+            incidents: vec![updated],
+            deliveries: vec![
+                record(due[0].id, sent.clone(), "sent"),
+                record(due[1].id, retry, "failed"),
+                record(due[1].id + 100, sent.clone(), "unknown"),
+            ],
+            ..CommitBatch::default()
+        })
+        .await
+        .expect("the batch commits");
+    let after = counts(store).await;
+    assert_eq!(after.timeline, before.timeline + 2, "one entry per applied delivery");
+    let listed = store.list_deliveries(None, 10).await.expect("list");
+    let status: Vec<(i64, &str, i32)> =
+        listed.iter().map(|d| (d.id, d.status.as_str(), d.attempts)).collect();
+    assert_eq!(status, [(due[1].id, "pending", 1), (due[0].id, "sent", 1)]);
+    assert_eq!(
+        store.incident(open.id).await.expect("read").map(|i| i.title),
+        Some("renamed".into())
+    );
+
+    // Recorded again once sent: skipped, and nothing else changes.
+    store
+        .commit(&CommitBatch {
+            deliveries: vec![record(due[0].id, sent, "again")],
+            ..CommitBatch::default()
+        })
+        .await
+        .expect("commit");
+    assert_eq!(counts(store).await, after);
 }
