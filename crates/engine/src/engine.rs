@@ -343,6 +343,35 @@ impl Engine {
         taken
     }
 
+    /// Right after a restore from the store: re-sends that were committed while
+    /// their alerts' rows were not written yet. Each active alert named
+    /// takes the later `last_seen` and higher `event_count` and is held to
+    /// be written, as if just touched; the others are ignored.
+    pub fn hold_touches(&mut self, touches: &[AlertTouch]) {
+        if touches.is_empty() {
+            return;
+        }
+        let by_id: HashMap<AlertId, &AlertTouch> =
+            touches.iter().map(|t| (t.alert_id, t)).collect();
+        let mut held = Vec::new();
+        for (key, alert) in &mut self.alerts {
+            let Some(touch) = by_id.get(&alert.id) else { continue };
+            if touch.event_count <= alert.event_count {
+                continue;
+            }
+            alert.event_count = touch.event_count;
+            alert.last_seen = alert.last_seen.max(touch.last_seen);
+            if !self.touched_alerts.contains(key) {
+                held.push((touch.last_seen, key.clone()));
+            }
+        }
+        held.sort();
+        for (at, key) in held {
+            self.touched_alerts.insert(key.clone());
+            self.touched_order.push_back((at, key));
+        }
+    }
+
     /// When the alert first touched among those [`Engine::take_touched`] still holds was touched.
     pub fn oldest_touch(&self) -> Option<Timestamp> {
         if self.touched_alerts.is_empty() {

@@ -110,10 +110,22 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
         }
         let _ = out.flush();
     }
-    axum::serve(listener, http::router(state.clone()))
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(ServeError::Serve)?;
+    let stopping = Arc::new(tokio::sync::Notify::new());
+    let signalled = stopping.clone();
+    let server =
+        axum::serve(listener, http::router(state.clone())).with_graceful_shutdown(async move {
+            shutdown().await;
+            signalled.notify_one();
+        });
+    // Requests in flight get their answers; the NOC pages' live streams
+    // never end on their own, so draining is given a bound.
+    tokio::select! {
+        served = server => served.map_err(ServeError::Serve)?,
+        () = async {
+            stopping.notified().await;
+            tokio::time::sleep(SHUTDOWN_DRAIN).await;
+        } => tracing::info!("connections still open after the drain time; stopping anyway"),
+    }
     // What the touch interval held back goes to disk before we go.
     if let Err(error) = state.writer.flush().await {
         tracing::warn!(error = %error, "the last re-sent alerts' counts were not written");
@@ -121,6 +133,9 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     engine_task.abort();
     Ok(())
 }
+
+/// How long a graceful stop waits for open connections to finish.
+const SHUTDOWN_DRAIN: std::time::Duration = std::time::Duration::from_secs(5);
 
 async fn shutdown() {
     let interrupt = tokio::signal::ctrl_c();

@@ -222,9 +222,16 @@ impl Touches {
         }
     }
 
-    /// The engine went back to the store: nothing is held back any more.
-    fn clear(&self) {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    /// What is held back: committed re-sends whose rows are not written yet.
+    fn held(&self) -> Vec<engine::AlertTouch> {
+        let map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.iter()
+            .map(|(&alert_id, &(last_seen, event_count))| engine::AlertTouch {
+                alert_id,
+                last_seen,
+                event_count,
+            })
+            .collect()
     }
 
     /// The alert as the engine has it, when a re-send moved it past its row.
@@ -397,10 +404,11 @@ impl EngineLoop {
         }
         let opened = count_opened(&effects);
         self.collect(&changes, effects, &mut batch);
-        let written_touches: Vec<(AlertId, i64)> =
-            touched.iter().map(|a| (a.id, a.event_count)).collect();
         batch.alerts = touched;
         batch.alerts.extend(changes.alerts);
+        // Every alert row written supersedes what the overlay held for it.
+        let written_rows: Vec<(AlertId, i64)> =
+            batch.alerts.iter().map(|a| (a.id, a.event_count)).collect();
         batch.incidents = changes.incidents;
         batch.silences = changes.silences;
         let queued = batch.outbox.len();
@@ -413,7 +421,7 @@ impl EngineLoop {
         match committed {
             Ok(()) => {
                 self.signals.touches.record(&changes.touched);
-                self.signals.touches.written(&written_touches);
+                self.signals.touches.written(&written_rows);
                 self.metrics.inc("watchfloor_commits_total", &[]);
                 self.metrics.observe("watchfloor_commit_batch_jobs", &[], job_count as f64);
                 self.metrics.add("watchfloor_incidents_opened_total", &[], opened);
@@ -447,10 +455,14 @@ impl EngineLoop {
                         }
                     }
                 }
-                // The engine moved ahead of the store: go back to what is committed.
-                self.signals.touches.clear();
+                // The engine moved ahead of the store: go back to what is
+                // committed, with the re-sends committed earlier whose rows
+                // are not written yet (they are held again, to be written).
                 match restore(self.engine.config().clone(), &self.store).await {
-                    Ok(engine) => self.engine = engine,
+                    Ok(mut engine) => {
+                        engine.hold_touches(&self.signals.touches.held());
+                        self.engine = engine;
+                    }
                     Err(error) => tracing::error!(error = %error, "reloading state failed"),
                 }
             }

@@ -693,7 +693,11 @@ macro_rules! store_impl {
                                 "payloads.received_at",
                                 row.int("received_at")?,
                             )?,
-                            details: codec::json("events.details", &row.text("details")?)?,
+                            // A record that no longer reads as JSON must not
+                            // hold up the ones behind it: the feed keeps it as
+                            // history and clears its mark.
+                            details: serde_json::from_str(&row.text("details")?)
+                                .unwrap_or(serde_json::Value::Null),
                         })
                     })
                     .collect()

@@ -321,3 +321,48 @@ fn an_unchanged_resend_is_a_touch_written_later_and_a_changed_one_a_change() {
     engine.take_changes();
     assert!(engine.take_touched(at(100), 10).is_empty());
 }
+
+#[test]
+fn touches_committed_before_a_restore_are_held_again() {
+    let mut engine = Engine::new(config(Duration::ZERO, &[]));
+    let disk = event(Trigger, "disk", Severity::Error);
+    let cpu = event(Trigger, "cpu", Severity::Error);
+    feed(&mut engine, at(0), &disk);
+    feed(&mut engine, at(0), &cpu);
+    let stored = engine.take_changes();
+    let id_of = |key: &str| stored.alerts.iter().find(|a| a.dedup_key == key).map(|a| a.id);
+    let ids = [id_of("disk").expect("disk"), id_of("cpu").expect("cpu")];
+    let restored = || {
+        Engine::restore(
+            config(Duration::ZERO, &[]),
+            Restored {
+                alerts: stored.alerts.clone(),
+                incidents: stored.incidents.clone(),
+                max_alert_id: 2,
+                max_incident_id: 1,
+                ..Restored::default()
+            },
+        )
+    };
+    let mut engine = restored();
+    let touch = |id, second, event_count| engine::AlertTouch {
+        alert_id: id,
+        last_seen: at(second),
+        event_count,
+    };
+    // cpu was touched later than disk; an unknown alert and a stale count are ignored.
+    engine.hold_touches(&[
+        touch(ids[1], 9, 4),
+        touch(ids[0], 5, 3),
+        touch(domain::AlertId(99), 1, 7),
+    ]);
+    assert_eq!(engine.oldest_touch(), Some(at(5)));
+    let held = engine.take_touched(at(100), 10);
+    let rows: Vec<(&str, i64, domain::Timestamp)> =
+        held.iter().map(|a| (a.dedup_key.as_str(), a.event_count, a.last_seen)).collect();
+    assert_eq!(rows, [("disk", 3, at(5)), ("cpu", 4, at(9))]);
+
+    let mut engine = restored();
+    engine.hold_touches(&[touch(ids[0], 5, 1)]);
+    assert_eq!(engine.oldest_touch(), None, "a count the store already has is not held");
+}

@@ -131,3 +131,13 @@ fn the_noc_needs_sign_in_outside_the_demo() {
         forged.status
     );
 }
+
+#[test]
+fn a_graceful_stop_does_not_wait_for_open_noc_pages() {
+    let mut app = spawn_demo();
+    let lines = sse_lines(&app.url("/ui/events"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    assert!(next_line(&lines, deadline, "the first event").starts_with("event:"));
+    // The live stream never ends by itself; SIGTERM must still stop the server.
+    app.stop_gracefully();
+}
