@@ -48,22 +48,6 @@ impl SourceKind {
         }
     }
 
-    /// Who the timeline says acted on an event of this kind: `event:<kind>`.
-    pub fn actor(self) -> &'static str {
-        match self {
-            Self::PagerDuty => "event:pagerduty",
-            Self::AlertmanagerApi => "event:alertmanager-api",
-            Self::AlertmanagerWebhook => "event:alertmanager",
-            Self::Generic => "event:generic",
-            Self::Sns => "event:sns",
-            Self::EventBridge => "event:eventbridge",
-            Self::Azure => "event:azure",
-            Self::Grafana => "event:grafana",
-            Self::CloudTrail => "event:cloudtrail",
-            Self::Demo => "event:demo",
-        }
-    }
-
     pub fn parse(value: &str) -> Option<Self> {
         [
             Self::PagerDuty,
@@ -208,27 +192,6 @@ mod tests {
         assert_eq!(fp, label_fingerprint(&b));
         b.insert("instance".into(), "db2".into());
         assert_ne!(fp, label_fingerprint(&b));
-    }
-
-    #[test]
-    fn every_kind_acts_as_event_colon_its_name() {
-        let names = [
-            "pagerduty",
-            "alertmanager-api",
-            "alertmanager",
-            "generic",
-            "sns",
-            "eventbridge",
-            "azure",
-            "grafana",
-            "cloudtrail",
-            "demo",
-        ];
-        for name in names {
-            let kind = SourceKind::parse(name).expect("a known kind");
-            assert_eq!(kind.as_str(), name);
-            assert_eq!(kind.actor(), format!("event:{name}"));
-        }
     }
 
     #[test]

@@ -380,28 +380,35 @@ impl Engine {
         self.touched_order.front().map(|(at, _)| *at)
     }
 
-    /// The event as the tenant's event rules would leave it, with the
-    /// service they route it to; `None` when a rule would drop it. Changes
-    /// nothing: `watchfloor import` asks this to decide which records the
-    /// engine should see.
+    /// The event as the tenant's event rules would leave it; `None` when a
+    /// rule would drop it. Changes nothing: `watchfloor import` asks this to
+    /// decide which records the engine should see.
     pub fn preview_event(
         &self,
         now: Timestamp,
         tenant: &TenantId,
         service: &ServiceId,
         event: &Event,
-    ) -> Option<(Event, ServiceId)> {
-        let mut event = event.clone();
+    ) -> Option<Event> {
         if !self.has_event_rules {
-            return Some((event, service.clone()));
+            return Some(event.clone());
         }
+        let (event, verdict) = self.apply_event_rules(now, tenant, service, event);
+        verdict.dropped_by.is_none().then_some(event)
+    }
+
+    /// A copy of `event` with the tenant's event rules applied, and what they decided.
+    fn apply_event_rules(
+        &self,
+        now: Timestamp,
+        tenant: &TenantId,
+        service: &ServiceId,
+        event: &Event,
+    ) -> (Event, rules::EventVerdict) {
+        let mut event = event.clone();
         let ctx = EventContext { now, config: &self.config, tenant, service };
         let verdict = self.rules.apply_event(&ctx, &mut event);
-        if verdict.dropped_by.is_some() {
-            return None;
-        }
-        let service = verdict.route_to.unwrap_or_else(|| service.clone());
-        Some((event, service))
+        (event, verdict)
     }
 
     /// One normalised event for a tenant's service.
@@ -416,9 +423,7 @@ impl Engine {
         if !self.has_event_rules {
             return self.handle_ruled_event(now, tenant, service, event, &[], effects);
         }
-        let mut event = event.clone();
-        let ctx = EventContext { now, config: &self.config, tenant, service };
-        let verdict = self.rules.apply_event(&ctx, &mut event);
+        let (event, verdict) = self.apply_event_rules(now, tenant, service, event);
         for error in verdict.errors {
             effects.push(Effect::RuleFailed {
                 tenant: tenant.clone(),
@@ -450,11 +455,11 @@ impl Engine {
         effects: &mut Vec<Effect>,
     ) -> EventOutcome {
         let key = (tenant.clone(), event.dedup_key.clone());
-        let actor = event.source_kind.actor();
+        let actor = format!("event:{}", event.source_kind.as_str());
         match event.effective_action(now) {
             EventAction::Trigger => {
                 let is_new = !self.alerts.contains_key(&key);
-                let outcome = self.trigger(now, key, service, event, actor, effects);
+                let outcome = self.trigger(now, key, service, event, &actor, effects);
                 if is_new
                     && !matched.is_empty()
                     && let (Some(alert), Some(id)) = (outcome.alert_id, outcome.incident_id)
@@ -472,8 +477,8 @@ impl Engine {
                 }
                 outcome
             }
-            EventAction::Acknowledge => self.acknowledge_alert(now, &key, actor, effects),
-            EventAction::Resolve => self.resolve_alert(now, &key, actor, effects),
+            EventAction::Acknowledge => self.acknowledge_alert(now, &key, &actor, effects),
+            EventAction::Resolve => self.resolve_alert(now, &key, &actor, effects),
         }
     }
 
@@ -1007,7 +1012,7 @@ impl Engine {
                 alert.source.clone_from(&event.source);
                 alert.labels.clone_from(&event.labels);
                 alert.severity = event.severity;
-                self.touched_alerts.remove(&key);
+                // take_changes drops it from the touched ones.
                 self.dirty_alerts.insert(key);
             } else if !self.dirty_alerts.contains(&key) {
                 // The same alert again: only its count and last_seen move.

@@ -589,8 +589,7 @@ pub async fn incident_document(app: &AppState, id: IncidentId) -> Result<Value, 
     for alert in &mut alerts {
         app.signals.touches.apply(alert);
     }
-    let store = &app.store;
-    let timeline = store.incident_timeline(id).await.map_err(store_error)?;
+    let timeline = app.store.incident_timeline(id).await.map_err(store_error)?;
     let mut document = incident_json(&incident);
     document["alerts"] = alerts.iter().map(alert_json).collect();
     document["timeline"] = timeline.iter().map(timeline_json).collect();

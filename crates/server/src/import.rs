@@ -209,7 +209,7 @@ impl Target<'_> {
         let Some(raise_at) = self.options.raise_at else { return false };
         self.engine
             .preview_event(now, &self.options.tenant, self.service, event)
-            .is_some_and(|(ruled, _)| ruled.severity <= raise_at)
+            .is_some_and(|ruled| ruled.severity <= raise_at)
     }
 }
 
@@ -264,7 +264,11 @@ async fn import_file(target: &Target<'_>, path: &Path) -> FileReport {
             continue;
         }
         let for_engine = target.for_engine(now, &record.event);
-        events.push(ImportedEvent { external_id, event: event_record(record.event), for_engine });
+        events.push(ImportedEvent {
+            external_id,
+            event: EventRecord::new(record.event, None),
+            for_engine,
+        });
     }
     let batch = ImportBatch {
         tenant: target.options.tenant.clone(),
@@ -312,21 +316,6 @@ fn read_log_file(path: &Path) -> Result<String, String> {
         return Err(format!("larger than {MAX_FILE_BYTES} bytes"));
     }
     String::from_utf8(bytes).map_err(|e| format!("not UTF-8 text: {e}"))
-}
-
-fn event_record(event: domain::Event) -> EventRecord {
-    EventRecord {
-        alert_id: None,
-        dedup_key: event.dedup_key,
-        action: event.action.as_str().to_owned(),
-        severity: event.severity,
-        summary: event.summary,
-        source: event.source,
-        occurred_at: event.occurred_at,
-        labels: event.labels,
-        annotations: event.annotations,
-        details: event.details,
-    }
 }
 
 #[cfg(test)]

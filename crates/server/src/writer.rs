@@ -199,22 +199,16 @@ impl Default for Signals {
 pub struct Touches(std::sync::Mutex<std::collections::HashMap<AlertId, (Timestamp, i64)>>);
 
 impl Touches {
-    fn record(&self, touches: &[engine::AlertTouch]) {
-        if touches.is_empty() {
+    /// A transaction committed these re-sends, without their rows, and
+    /// these alert rows, with these counts.
+    fn committed(&self, touches: &[engine::AlertTouch], rows: &[(AlertId, i64)]) {
+        if touches.is_empty() && rows.is_empty() {
             return;
         }
         let mut map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         for touch in touches {
             map.insert(touch.alert_id, (touch.last_seen, touch.event_count));
         }
-    }
-
-    /// These alert rows, with these counts, are in the store now.
-    fn written(&self, rows: &[(AlertId, i64)]) {
-        if rows.is_empty() {
-            return;
-        }
-        let mut map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         for (id, event_count) in rows {
             if map.get(id).is_some_and(|(_, held)| held <= event_count) {
                 map.remove(id);
@@ -297,6 +291,19 @@ enum Pending {
     Done(oneshot::Sender<Result<(), WriteError>>),
 }
 
+impl Pending {
+    /// Answers with `error`: the transaction holding this reply's effects failed.
+    fn fail(self, error: WriteError) {
+        // A requester that gave up waiting needs no answer.
+        match self {
+            Pending::Ingest { reply, .. } => drop(reply.send(Err(error))),
+            Pending::Command(reply, _) => drop(reply.send(Err(error))),
+            Pending::Imported(reply, _) => drop(reply.send(Err(error))),
+            Pending::Done(reply) => drop(reply.send(Err(error))),
+        }
+    }
+}
+
 impl EngineLoop {
     pub async fn run(mut self) {
         loop {
@@ -348,7 +355,7 @@ impl EngineLoop {
                     for event in events {
                         let outcome =
                             self.engine.handle_event(now, &tenant, &service, &event, &mut effects);
-                        records.push(event_record(event, outcome.alert_id));
+                        records.push(EventRecord::new(event, outcome.alert_id));
                     }
                     batch.payloads.push(PayloadRecord {
                         tenant,
@@ -413,15 +420,9 @@ impl EngineLoop {
         batch.silences = changes.silences;
         let queued = batch.outbox.len();
 
-        let committed = self.store.commit(&batch).await;
-        // Freeing a storm's batch takes a while: not on the loop's time.
-        if batch.payloads.len() > 1 {
-            tokio::task::spawn_blocking(move || drop(batch));
-        }
-        match committed {
+        match self.store.commit(&batch).await {
             Ok(()) => {
-                self.signals.touches.record(&changes.touched);
-                self.signals.touches.written(&written_rows);
+                self.signals.touches.committed(&changes.touched, &written_rows);
                 self.metrics.inc("watchfloor_commits_total", &[]);
                 self.metrics.observe("watchfloor_commit_batch_jobs", &[], job_count as f64);
                 self.metrics.add("watchfloor_incidents_opened_total", &[], opened);
@@ -440,20 +441,7 @@ impl EngineLoop {
                 self.metrics.inc("watchfloor_commit_failures_total", &[]);
                 let message = error.to_string();
                 for reply in pending {
-                    match reply {
-                        Pending::Ingest { reply, .. } => {
-                            let _ = reply.send(Err(WriteError::Store(message.clone())));
-                        }
-                        Pending::Command(reply, _) => {
-                            let _ = reply.send(Err(WriteError::Store(message.clone())));
-                        }
-                        Pending::Imported(reply, _) => {
-                            let _ = reply.send(Err(WriteError::Store(message.clone())));
-                        }
-                        Pending::Done(reply) => {
-                            let _ = reply.send(Err(WriteError::Store(message.clone())));
-                        }
-                    }
+                    reply.fail(WriteError::Store(message.clone()));
                 }
                 // The engine moved ahead of the store: go back to what is
                 // committed, with the re-sends committed earlier whose rows
@@ -652,21 +640,6 @@ fn count_opened(effects: &[Effect]) -> u64 {
         .iter()
         .filter(|e| matches!(e, Effect::Timeline(t) if t.kind == TimelineKind::Opened))
         .count() as u64
-}
-
-fn event_record(event: Event, alert_id: Option<domain::AlertId>) -> EventRecord {
-    EventRecord {
-        alert_id,
-        dedup_key: event.dedup_key,
-        action: event.action.as_str().to_owned(),
-        severity: event.severity,
-        summary: event.summary,
-        source: event.source,
-        occurred_at: event.occurred_at,
-        labels: event.labels,
-        annotations: event.annotations,
-        details: event.details,
-    }
 }
 
 async fn sleep_until(deadline: Option<tokio::time::Instant>) {

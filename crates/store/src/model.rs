@@ -160,6 +160,24 @@ pub struct EventRecord {
     pub details: serde_json::Value,
 }
 
+impl EventRecord {
+    /// The row of a normalised event, belonging to `alert_id` if any.
+    pub fn new(event: domain::Event, alert_id: Option<AlertId>) -> Self {
+        Self {
+            alert_id,
+            dedup_key: event.dedup_key,
+            action: event.action.as_str().to_owned(),
+            severity: event.severity,
+            summary: event.summary,
+            source: event.source,
+            occurred_at: event.occurred_at,
+            labels: event.labels,
+            annotations: event.annotations,
+            details: event.details,
+        }
+    }
+}
+
 /// A notification to deliver, rendered once so every retry sends the same body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutboxRecord {

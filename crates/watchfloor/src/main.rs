@@ -382,7 +382,6 @@ fn import_cloudtrail(args: ImportCloudTrailArgs) -> anyhow::Result<bool> {
         summary.seconds,
         summary.records_per_second()
     );
-
     if summary.failed_files > 0 {
         eprintln!(
             "watchfloor: {} of {} files could not be imported",
