@@ -31,6 +31,7 @@ seed sns_lambda cloudwatch-sns/aws-lambda-rust-runtime
 seed eventbridge eventbridge cloudwatch-sns/awsdocs_cloudwatch_eventbridge
 seed cloudtrail_file cloudtrail
 seed cloudtrail_record cloudtrail/awsdocs_cloudtrail-user-guide eventbridge/aws-lambda-rust-runtime
+seed cloudtrail_records cloudtrail
 seed azure azure-monitor
 seed grafana grafana alertmanager
 seed pagerduty pagerduty generated-by-peers/alertmanager-0.25.0_debian
