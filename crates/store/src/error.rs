@@ -5,6 +5,12 @@
 pub enum StoreError {
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// An error of the SQLite writer connection.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The store was closed.
+    #[error("the store is closed")]
+    Closed,
     /// A row that the schema allowed but the domain cannot represent.
     #[error("corrupt row: {0}")]
     Corrupt(String),
@@ -37,20 +43,36 @@ impl StoreError {
     pub fn is_unique_violation(&self) -> bool {
         match self {
             Self::Database(sqlx::Error::Database(error)) => error.is_unique_violation(),
+            Self::Sqlite(rusqlite::Error::SqliteFailure(error, _)) => matches!(
+                error.extended_code,
+                rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                    | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+            ),
             _ => false,
         }
     }
 
     /// The database could not be reached or the pool is exhausted: retrying later may help.
     pub fn is_unavailable(&self) -> bool {
+        if let Self::Sqlite(rusqlite::Error::SqliteFailure(error, _)) = self {
+            return matches!(
+                error.code,
+                rusqlite::ErrorCode::DatabaseBusy
+                    | rusqlite::ErrorCode::DatabaseLocked
+                    | rusqlite::ErrorCode::CannotOpen
+                    | rusqlite::ErrorCode::SystemIoFailure
+                    | rusqlite::ErrorCode::DiskFull
+            );
+        }
         matches!(
             self,
-            Self::Database(
-                sqlx::Error::Io(_)
-                    | sqlx::Error::PoolTimedOut
-                    | sqlx::Error::PoolClosed
-                    | sqlx::Error::WorkerCrashed
-            )
+            Self::Closed
+                | Self::Database(
+                    sqlx::Error::Io(_)
+                        | sqlx::Error::PoolTimedOut
+                        | sqlx::Error::PoolClosed
+                        | sqlx::Error::WorkerCrashed
+                )
         )
     }
 }

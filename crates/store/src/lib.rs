@@ -1,7 +1,8 @@
 //! Storage: one schema on SQLite and PostgreSQL, migrations, the transactional outbox and the audit chain.
 //!
 //! [`Store::open`] picks the engine from its argument and migrates. Every
-//! query is written once (see `backend.rs`) in SQL both engines accept:
+//! query is written once (reads in `backend.rs`, write transactions in
+//! `write.rs`) in SQL both engines accept:
 //! `$n` placeholders, timestamps as unix milliseconds in 64-bit integers,
 //! JSON as text. Millisecond storage truncates finer precision, so callers
 //! that compare a stored value with the one they wrote should write
@@ -20,6 +21,7 @@ mod model;
 mod postgres;
 mod rows;
 mod sqlite;
+mod write;
 
 use domain::{Alert, Incident, IncidentId, TimelineEntry, Timestamp};
 
@@ -108,6 +110,9 @@ impl Store {
     /// breaks an invariant (a second open incident for a group key, a row of
     /// another tenant …) fails and leaves the database as it was.
     pub async fn commit(&self, batch: &CommitBatch) -> Result<(), StoreError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
         dispatch!(self, store => store.commit(batch).await)
     }
 
@@ -118,6 +123,10 @@ impl Store {
     /// written, not even the payload, so importing a file twice adds nothing
     /// (the database enforces one event per tenant and external id).
     pub async fn import(&self, batch: &ImportBatch) -> Result<ImportOutcome, StoreError> {
+        write::check_import(batch)?;
+        if batch.events.is_empty() {
+            return Ok(ImportOutcome::default());
+        }
         dispatch!(self, store => store.import(batch).await)
     }
 

@@ -1,7 +1,16 @@
-//! SQLite, the embedded default: one file in WAL mode; writers take the lock up front.
+//! SQLite, the embedded default: one file in WAL mode. Reads go through an
+//! sqlx pool; writes through one rusqlite connection of their own, each
+//! transaction in one blocking call (an sqlx statement is a round trip to its
+//! connection's thread, and a commit has about ten), taking the lock up front.
 
+use std::path::Path;
 use std::str::FromStr as _;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
+
+use rusqlite::types::{Null, ToSqlOutput};
+use rusqlite::{OpenFlags, ToSql, TransactionBehavior, params_from_iter};
 
 use sqlx::Row as _;
 use sqlx::sqlite::{
@@ -10,12 +19,16 @@ use sqlx::sqlite::{
 
 use crate::StoreError;
 use crate::backend::store_impl;
+use crate::codec::{Param, Placeholders};
 use crate::rows::RowReader;
+use crate::write::{self, Dialect, WriteTx};
 
 /// Writes are serialised by the engine loop; a few connections serve reads.
 const MAX_CONNECTIONS: u32 = 4;
 /// How long a statement waits for another connection's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Statements the writer keeps prepared: every chunk size of every insert.
+const STATEMENT_CACHE: usize = 128;
 /// `PRAGMA cache_size` in KiB (negative: a size, not a page count): 64 MiB.
 const CACHE_SIZE_KIB: &str = "-65536";
 
@@ -31,11 +44,39 @@ store_impl! {
     begin_write: "BEGIN IMMEDIATE",
     begin_read: "BEGIN",
     migration_lock: NO_LOCKS,
-    audit_lock: NO_LOCKS,
+    // Writes go through a connection of their own: see [`Writer`].
+    fields: { writer: Arc<Writer> },
+    migrations: crate::migrate::SQLITE,
+}
+
+static DIALECT: Dialect = Dialect {
+    placeholders: Placeholders::Anonymous,
     // Safe because the transaction holds the write lock.
     payload_ids: "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
                   SELECT (SELECT COALESCE(MAX(id), 0) FROM payloads) + i AS id FROM n",
-    migrations: crate::migrate::SQLITE,
+    audit_lock: NO_LOCKS,
+};
+
+/// The connection every write goes through, with its prepared statements.
+/// `None` once the store is closed.
+#[derive(Debug)]
+pub struct Writer(Mutex<Option<rusqlite::Connection>>);
+
+impl Writer {
+    fn open(path: &Path) -> Result<Self, StoreError> {
+        let connection = rusqlite::Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        connection.busy_timeout(BUSY_TIMEOUT)?;
+        // The same settings as the pool's connections (WAL is the file's own).
+        connection.execute_batch(&format!(
+            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+             PRAGMA cache_size = {CACHE_SIZE_KIB};"
+        ))?;
+        connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        Ok(Self(Mutex::new(Some(connection))))
+    }
 }
 
 impl SqliteStore {
@@ -56,9 +97,154 @@ impl SqliteStore {
             // The default 2 MiB page cache misses on every alert once some
             // tens of thousands are active; this keeps the hot B-tree pages.
             .pragma("cache_size", CACHE_SIZE_KIB);
+        if target.contains(":memory:") || target.contains("mode=memory") {
+            return Err(StoreError::Encode {
+                what: "SQLite target",
+                message: "an in-memory database cannot be shared by the writer and the readers; \
+                          give a file path"
+                    .to_owned(),
+            });
+        }
+        let path = options.get_filename().to_owned();
         let pool =
             SqlitePoolOptions::new().max_connections(MAX_CONNECTIONS).connect_with(options).await?;
-        Ok(Self::from_pool(pool))
+        // The pool created the file in WAL mode; the writer opens it after.
+        let writer = Writer::open(&path)?;
+        Ok(Self { pool, writer: Arc::new(writer) })
+    }
+
+    /// See [`crate::Store::commit`]; `batch` is not empty.
+    pub(crate) async fn commit(&self, batch: &crate::CommitBatch) -> Result<(), StoreError> {
+        self.write(|tx| ready(write::commit(tx, batch)).map(|()| ((), true)))
+    }
+
+    /// See [`crate::Store::import`]; `batch` has events, each with an external id.
+    pub(crate) async fn import(
+        &self,
+        batch: &crate::ImportBatch,
+    ) -> Result<crate::ImportOutcome, StoreError> {
+        // Everything imported before: roll back, leaving no payload behind.
+        self.write(|tx| {
+            ready(write::import(tx, batch)).map(|o| {
+                let keep = o.imported > 0;
+                (o, keep)
+            })
+        })
+    }
+
+    /// See [`crate::Store::record_delivery`].
+    pub(crate) async fn record_delivery(
+        &self,
+        id: i64,
+        outcome: &crate::DeliveryOutcome,
+        timeline: &domain::TimelineEntry,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            ready(write::record_delivery(tx, id, outcome, timeline)).map(|()| ((), true))
+        })
+    }
+
+    /// Closes every connection; later calls fail.
+    pub async fn close(&self) {
+        lock(&self.writer).take();
+        self.pool.close().await;
+    }
+
+    /// Runs `work` in one `BEGIN IMMEDIATE` transaction on the writer
+    /// connection, committing it when `work` says so and rolling it back
+    /// otherwise (and on any error). It blocks: on the multi-threaded
+    /// runtime, the worker's other tasks move to another thread meanwhile.
+    fn write<R>(
+        &self,
+        work: impl FnOnce(&mut SqliteTx<'_>) -> Result<(R, bool), StoreError>,
+    ) -> Result<R, StoreError> {
+        let run = || {
+            let mut writer = lock(&self.writer);
+            let connection = writer.as_mut().ok_or(StoreError::Closed)?;
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let (result, keep) = work(&mut SqliteTx(&tx))?;
+            if keep {
+                tx.commit()?;
+            }
+            Ok(result)
+        };
+        match tokio::runtime::Handle::try_current().map(|handle| handle.runtime_flavor()) {
+            Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(run),
+            _ => run(),
+        }
+    }
+}
+
+fn lock(writer: &Writer) -> std::sync::MutexGuard<'_, Option<rusqlite::Connection>> {
+    // A panic mid-transaction dropped (rolled back) that transaction.
+    writer.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Polls a future of the SQLite writer, which never waits, to its end.
+fn ready<R>(future: impl Future<Output = Result<R, StoreError>>) -> Result<R, StoreError> {
+    let mut future = std::pin::pin!(future);
+    match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(result) => result,
+        Poll::Pending => Err(StoreError::Corrupt("an SQLite write waited on nothing".to_owned())),
+    }
+}
+
+/// The shared statements number their parameters `$1`, which sqlx maps to
+/// positions and SQLite itself takes for names (numbered by first use);
+/// `?1` is SQLite's positional form. No statement has a `$` elsewhere.
+fn positional(sql: &str) -> std::borrow::Cow<'_, str> {
+    if sql.contains('$') { sql.replace('$', "?").into() } else { sql.into() }
+}
+
+/// A write transaction on the writer connection.
+struct SqliteTx<'c>(&'c rusqlite::Transaction<'c>);
+
+impl ToSql for Param<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Param::Int(value) => ToSqlOutput::from(*value),
+            Param::OptInt(value) => value.map_or(ToSqlOutput::from(Null), ToSqlOutput::from),
+            Param::Text(value) => ToSqlOutput::from(*value),
+            Param::OptText(value) => value.map_or(ToSqlOutput::from(Null), ToSqlOutput::from),
+            Param::Owned(value) => ToSqlOutput::from(value.as_str()),
+            Param::Bool(value) => ToSqlOutput::from(*value),
+        })
+    }
+}
+
+impl WriteTx for SqliteTx<'_> {
+    fn dialect(&self) -> &'static Dialect {
+        &DIALECT
+    }
+
+    async fn execute(&mut self, sql: &str, params: Vec<Param<'_>>) -> Result<u64, StoreError> {
+        let mut statement = self.0.prepare_cached(&positional(sql))?;
+        Ok(statement.execute(params_from_iter(params))? as u64)
+    }
+
+    async fn ints(&mut self, sql: &str, params: Vec<Param<'_>>) -> Result<Vec<i64>, StoreError> {
+        let mut statement = self.0.prepare_cached(&positional(sql))?;
+        let rows = statement.query_map(params_from_iter(params), |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    async fn texts(
+        &mut self,
+        sql: &str,
+        params: Vec<Param<'_>>,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut statement = self.0.prepare_cached(&positional(sql))?;
+        let rows = statement.query_map(params_from_iter(params), |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    async fn int_and_text(&mut self, sql: &str) -> Result<Option<(i64, String)>, StoreError> {
+        let mut statement = self.0.prepare_cached(&positional(sql))?;
+        let mut rows = statement.query([])?;
+        match rows.next()? {
+            Some(row) => Ok(Some((row.get(0)?, row.get(1)?))),
+            None => Ok(None),
+        }
     }
 }
 

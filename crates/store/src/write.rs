@@ -1,0 +1,357 @@
+//! The write transactions, written once over the little a driver must offer
+//! ([`WriteTx`]): PostgreSQL's through sqlx, SQLite's through rusqlite on the
+//! one writer connection, where the whole transaction is one blocking call
+//! instead of a thread hand-off per statement.
+
+use domain::{AlertStatus, IncidentStatus, TimelineEntry};
+
+use crate::StoreError;
+use crate::backend::sql;
+use crate::codec::{self, Param, Placeholders};
+use crate::rows;
+use crate::{AuditEntry, CommitBatch, DeliveryOutcome, DeliveryStatus, ImportBatch, ImportOutcome};
+
+/// What differs between the engines' write SQL.
+pub(crate) struct Dialect {
+    pub placeholders: Placeholders,
+    /// Returns `$1` fresh payload ids in the first column.
+    pub payload_ids: &'static str,
+    /// Run first in a transaction that appends to the audit chain.
+    pub audit_lock: &'static [&'static str],
+}
+
+/// One open write transaction. Rows are read by position: the first column,
+/// or the first two.
+pub(crate) trait WriteTx {
+    fn dialect(&self) -> &'static Dialect;
+
+    /// Runs one statement; the number of rows it inserted or changed.
+    async fn execute(&mut self, sql: &str, params: Vec<Param<'_>>) -> Result<u64, StoreError>;
+
+    /// The first column of every row, as integers.
+    async fn ints(&mut self, sql: &str, params: Vec<Param<'_>>) -> Result<Vec<i64>, StoreError>;
+
+    /// The first column of every row, as text.
+    async fn texts(&mut self, sql: &str, params: Vec<Param<'_>>)
+    -> Result<Vec<String>, StoreError>;
+
+    /// The first two columns of the first row, if any.
+    async fn int_and_text(&mut self, sql: &str) -> Result<Option<(i64, String)>, StoreError>;
+}
+
+/// Inserts `rows` with as few multi-row statements as the chunk sizes
+/// allow; returns the number of rows written.
+async fn insert_rows<T: WriteTx>(
+    tx: &mut T,
+    head: &str,
+    columns: usize,
+    tail: &str,
+    rows: Vec<Vec<Param<'_>>>,
+) -> Result<u64, StoreError> {
+    let placeholders = tx.dialect().placeholders;
+    let mut rows = rows.into_iter();
+    let mut written = 0;
+    for size in codec::chunk_sizes(rows.len()) {
+        let sql = codec::values_sql(head, columns, size, tail, placeholders);
+        let mut params = Vec::with_capacity(size * columns);
+        for row in rows.by_ref().take(size) {
+            debug_assert_eq!(row.len(), columns);
+            params.extend(row);
+        }
+        written += tx.execute(&sql, params).await?;
+    }
+    Ok(written)
+}
+
+async fn lock_audit<T: WriteTx>(tx: &mut T) -> Result<(), StoreError> {
+    for statement in tx.dialect().audit_lock {
+        tx.execute(statement, Vec::new()).await?;
+    }
+    Ok(())
+}
+
+async fn payload_ids<T: WriteTx>(tx: &mut T, wanted: usize) -> Result<Vec<i64>, StoreError> {
+    let ids = tx.ints(tx.dialect().payload_ids, vec![Param::Int(wanted as i64)]).await?;
+    if ids.len() != wanted {
+        return Err(StoreError::Corrupt(format!(
+            "asked for {wanted} payload ids, got {}",
+            ids.len()
+        )));
+    }
+    Ok(ids)
+}
+
+/// Appends `entries` to the hash chain. The transaction must have run the
+/// audit lock first.
+async fn append_audit<T: WriteTx>(tx: &mut T, entries: &[AuditEntry]) -> Result<(), StoreError> {
+    let (mut seq, mut prev_hash) = match tx.int_and_text(sql::AUDIT_LAST).await? {
+        Some(last) => last,
+        None => (0, codec::GENESIS_HASH.to_owned()),
+    };
+    let mut stored = Vec::with_capacity(entries.len());
+    for entry in entries {
+        seq += 1;
+        let row = rows::audit_row(seq, prev_hash, entry)?;
+        prev_hash = row.hash.clone();
+        stored.push(row);
+    }
+    let params = stored.iter().map(rows::audit_params).collect();
+    insert_rows(tx, &sql::AUDIT_INSERT, rows::AUDIT_COLUMNS.len(), "", params).await?;
+    Ok(())
+}
+
+/// Applies one delivery attempt's outcome to its pending row; `false` (and
+/// nothing written) when that row is not pending or not of the timeline
+/// entry's tenant and incident.
+async fn apply_delivery<T: WriteTx>(
+    tx: &mut T,
+    id: i64,
+    outcome: &DeliveryOutcome,
+    timeline: &TimelineEntry,
+) -> Result<bool, StoreError> {
+    let (status, retry_at, error, at) = match outcome {
+        DeliveryOutcome::Sent { at } => (DeliveryStatus::Sent, None, None, at),
+        DeliveryOutcome::Failed { at, error, retry_at } => {
+            (DeliveryStatus::Pending, Some(codec::millis(*retry_at)), Some(error), at)
+        }
+        DeliveryOutcome::DeadLettered { at, error } => {
+            (DeliveryStatus::DeadLettered, None, Some(error), at)
+        }
+    };
+    let params = vec![
+        Param::Int(id),
+        Param::Text(status.as_str()),
+        Param::OptInt(retry_at),
+        Param::OptText(error.map(String::as_str)),
+        Param::Int(codec::millis(*at)),
+        Param::Text(timeline.tenant.as_str()),
+        Param::Int(timeline.incident_id.0),
+    ];
+    Ok(tx.execute(sql::RECORD_DELIVERY, params).await? == 1)
+}
+
+/// Upserts rows that may exist already; an upsert that wrote fewer rows than
+/// it was given met a row of another tenant, which is named in the error.
+async fn upsert_rows<T: WriteTx, R>(
+    tx: &mut T,
+    table: &'static str,
+    rows: &[&R],
+    ids: impl Fn(&R) -> (i64, &str),
+    params: impl Fn(&R) -> Result<Vec<Param<'_>>, StoreError>,
+    statements: (&str, usize, &str, &str),
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let (head, columns, tail, tenant_of) = statements;
+    let params = rows.iter().map(|row| params(*row)).collect::<Result<Vec<_>, _>>()?;
+    let written = insert_rows(tx, head, columns, tail, params).await?;
+    if written == rows.len() as u64 {
+        return Ok(());
+    }
+    for row in rows {
+        let (id, tenant) = ids(row);
+        let stored = tx.texts(tenant_of, vec![Param::Int(id)]).await?;
+        if stored.first().map(String::as_str) != Some(tenant) {
+            return Err(StoreError::TenantMismatch { table, id });
+        }
+    }
+    Ok(())
+}
+
+/// Writes a [`CommitBatch`] (see [`crate::Store::commit`]).
+pub(crate) async fn commit<T: WriteTx>(tx: &mut T, batch: &CommitBatch) -> Result<(), StoreError> {
+    if !batch.audit.is_empty() {
+        // Taken first, so every writer orders its locks the same way.
+        lock_audit(tx).await?;
+    }
+
+    if !batch.silences.is_empty() {
+        let params = batch.silences.iter().map(rows::silence_params).collect();
+        let columns = rows::SILENCE_COLUMNS.len();
+        insert_rows(tx, &sql::SILENCE_INSERT, columns, &sql::SILENCE_UPSERT_TAIL, params).await?;
+    }
+
+    let incidents =
+        codec::upsert_order(&batch.incidents, |i| i.id.0, |i| i.status == IncidentStatus::Resolved);
+    upsert_rows(
+        tx,
+        "incidents",
+        &incidents,
+        |i| (i.id.0, i.tenant.as_str()),
+        rows::incident_params,
+        (
+            &sql::INCIDENT_INSERT,
+            rows::INCIDENT_COLUMNS.len(),
+            &sql::INCIDENT_UPSERT_TAIL,
+            sql::TENANT_OF_INCIDENT,
+        ),
+    )
+    .await?;
+
+    let alerts =
+        codec::upsert_order(&batch.alerts, |a| a.id.0, |a| a.status == AlertStatus::Resolved);
+    upsert_rows(
+        tx,
+        "alerts",
+        &alerts,
+        |a| (a.id.0, a.tenant.as_str()),
+        rows::alert_params,
+        (
+            &sql::ALERT_INSERT,
+            rows::ALERT_COLUMNS.len(),
+            &sql::ALERT_UPSERT_TAIL,
+            sql::TENANT_OF_ALERT,
+        ),
+    )
+    .await?;
+
+    for handled in &batch.handled_imports {
+        let params =
+            vec![Param::Int(handled.event_id), Param::OptInt(handled.alert_id.map(|id| id.0))];
+        if tx.execute(sql::ENGINE_HANDLED, params).await? != 1 {
+            return Err(StoreError::Corrupt(format!(
+                "imported event {} is not waiting for the engine; \
+                 is another server writing to this database?",
+                handled.event_id
+            )));
+        }
+    }
+
+    if !batch.payloads.is_empty() {
+        let ids = payload_ids(tx, batch.payloads.len()).await?;
+        let mut payloads = Vec::with_capacity(ids.len());
+        let mut events = Vec::new();
+        for (payload, id) in batch.payloads.iter().zip(ids) {
+            payloads.push(vec![
+                Param::Int(id),
+                Param::Text(payload.tenant.as_str()),
+                Param::Text(payload.integration_service.as_str()),
+                Param::Text(&payload.source_kind),
+                Param::Int(codec::millis(payload.received_at)),
+                Param::Text(&payload.body),
+            ]);
+            for event in &payload.events {
+                events.push(rows::event_params(payload.tenant.as_str(), id, event)?);
+            }
+        }
+        insert_rows(tx, &sql::PAYLOAD_INSERT, rows::PAYLOAD_COLUMNS.len(), "", payloads).await?;
+        insert_rows(tx, &sql::EVENT_INSERT, rows::EVENT_COLUMNS.len(), "", events).await?;
+    }
+
+    let mut timeline: Vec<&TimelineEntry> = batch.timeline.iter().collect();
+    for delivery in &batch.deliveries {
+        if apply_delivery(tx, delivery.id, &delivery.outcome, &delivery.timeline).await? {
+            timeline.push(&delivery.timeline);
+        }
+    }
+    if !timeline.is_empty() {
+        let params = timeline.into_iter().map(rows::timeline_params).collect();
+        insert_rows(tx, &sql::TIMELINE_INSERT, rows::TIMELINE_COLUMNS.len(), "", params).await?;
+    }
+
+    if !batch.outbox.is_empty() {
+        let params = batch.outbox.iter().map(rows::outbox_params).collect();
+        let columns = rows::OUTBOX_INSERT_COLUMNS.len();
+        insert_rows(tx, &sql::OUTBOX_INSERT, columns, "", params).await?;
+    }
+
+    if !batch.audit.is_empty() {
+        append_audit(tx, &batch.audit).await?;
+    }
+    Ok(())
+}
+
+/// Writes an [`ImportBatch`] (see [`crate::Store::import`]). When nothing
+/// was new, the caller rolls back instead of committing.
+pub(crate) async fn import<T: WriteTx>(
+    tx: &mut T,
+    batch: &ImportBatch,
+) -> Result<ImportOutcome, StoreError> {
+    // The audit chain's lock first, as every writer takes it.
+    lock_audit(tx).await?;
+    let payload_id = payload_ids(tx, 1).await?[0];
+    let payload = vec![
+        Param::Int(payload_id),
+        Param::Text(batch.tenant.as_str()),
+        Param::Text(batch.integration_service.as_str()),
+        Param::Text(&batch.source_kind),
+        Param::Int(codec::millis(batch.received_at)),
+        Param::Text(&batch.body),
+    ];
+    insert_rows(tx, &sql::PAYLOAD_INSERT, rows::PAYLOAD_COLUMNS.len(), "", vec![payload]).await?;
+    let mut outcome = ImportOutcome::default();
+    // Marked and unmarked events in separate statements, so the rows each
+    // wrote say how many of the new ones are marked.
+    for for_engine in [true, false] {
+        let mut events = Vec::new();
+        for imported in batch.events.iter().filter(|e| e.for_engine == for_engine) {
+            let mut params =
+                rows::event_params(batch.tenant.as_str(), payload_id, &imported.event)?;
+            params.push(Param::Text(&imported.external_id));
+            params.push(Param::Bool(for_engine));
+            events.push(params);
+        }
+        let written = insert_rows(
+            tx,
+            &sql::IMPORT_EVENT_INSERT,
+            rows::EVENT_COLUMNS.len() + 2,
+            sql::IMPORT_EVENT_TAIL,
+            events,
+        )
+        .await?;
+        outcome.imported += written;
+        if for_engine {
+            outcome.for_engine = written;
+        }
+    }
+    if outcome.imported == 0 {
+        return Ok(outcome);
+    }
+    let audit = AuditEntry {
+        at: batch.received_at,
+        actor: batch.actor.clone(),
+        action: format!("events.import.{}", batch.source_kind),
+        tenant: Some(batch.tenant.clone()),
+        target: format!("payload:{payload_id}"),
+        detail: serde_json::json!({
+            "origin": batch.origin,
+            "service": batch.integration_service.as_str(),
+            "records": batch.events.len(),
+            "imported": outcome.imported,
+            "for_engine": outcome.for_engine,
+        }),
+    };
+    append_audit(tx, std::slice::from_ref(&audit)).await?;
+    Ok(outcome)
+}
+
+/// Records one delivery attempt (see [`crate::Store::record_delivery`]).
+pub(crate) async fn record_delivery<T: WriteTx>(
+    tx: &mut T,
+    id: i64,
+    outcome: &DeliveryOutcome,
+    timeline: &TimelineEntry,
+) -> Result<(), StoreError> {
+    if !apply_delivery(tx, id, outcome, timeline).await? {
+        return Err(StoreError::DeliveryNotPending {
+            id,
+            incident_id: timeline.incident_id.0,
+            tenant: timeline.tenant.to_string(),
+        });
+    }
+    let params = vec![rows::timeline_params(timeline)];
+    insert_rows(tx, &sql::TIMELINE_INSERT, rows::TIMELINE_COLUMNS.len(), "", params).await?;
+    Ok(())
+}
+
+/// What [`import`] refuses before any transaction is opened.
+pub(crate) fn check_import(batch: &ImportBatch) -> Result<(), StoreError> {
+    match batch.events.iter().position(|e| e.external_id.is_empty()) {
+        Some(empty) => Err(StoreError::Encode {
+            what: "imported event",
+            message: format!("event {empty} has an empty external id"),
+        }),
+        None => Ok(()),
+    }
+}
