@@ -31,15 +31,16 @@ fn validate_slug(value: &str, max: usize) -> Result<(), IdError> {
 macro_rules! slug_id {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
+        /// Shared, not copied: every alert of a tenant holds the same string.
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $name(String);
+        pub struct $name(std::sync::Arc<str>);
 
         impl $name {
             pub const MAX_LEN: usize = 64;
 
             pub fn parse(value: &str) -> Result<Self, IdError> {
                 validate_slug(value, Self::MAX_LEN)?;
-                Ok(Self(value.to_owned()))
+                Ok(Self(value.into()))
             }
 
             pub fn as_str(&self) -> &str {

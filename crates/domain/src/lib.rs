@@ -4,6 +4,7 @@ pub mod config;
 pub mod event;
 pub mod ids;
 pub mod incident;
+pub mod labels;
 pub mod oncall;
 pub mod rules;
 pub mod severity;
@@ -23,6 +24,7 @@ pub use incident::{
     Alert, AlertStatus, Escalation, Incident, IncidentStatus, Notification, NotifyReason, Page,
     Priority, TimelineEntry, TimelineKind, Triage,
 };
+pub use labels::{LabelSet, PackedLabels};
 pub use severity::Severity;
 
 /// Instants are UTC timestamps; the engine receives them, it never reads a clock.

@@ -7,7 +7,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::oncall::Restriction;
-use crate::{Labels, ServiceId, SilenceId, TenantId, Timestamp};
+use crate::{LabelSet, ServiceId, SilenceId, TenantId, Timestamp};
 
 /// How a matcher compares a label's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -126,9 +126,9 @@ impl Matcher {
     }
 
     /// Matches the labels of an alert of `service` with `severity`.
-    pub fn matches(&self, labels: &Labels, service: &ServiceId, severity: &str) -> bool {
-        let value = match (labels.get(&self.name), self.name.as_str()) {
-            (Some(value), _) => value.as_str(),
+    pub fn matches(&self, labels: &impl LabelSet, service: &ServiceId, severity: &str) -> bool {
+        let value = match (labels.label(&self.name), self.name.as_str()) {
+            (Some(value), _) => value,
             (None, "service") => service.as_str(),
             (None, "severity") => severity,
             (None, _) => "",
@@ -146,7 +146,7 @@ impl fmt::Display for Matcher {
 /// Matchers that must all match.
 pub fn all_match(
     matchers: &[Matcher],
-    labels: &Labels,
+    labels: &impl LabelSet,
     service: &ServiceId,
     severity: &str,
 ) -> bool {
@@ -239,6 +239,7 @@ impl Default for Flapping {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Labels;
 
     fn labels(pairs: &[(&str, &str)]) -> Labels {
         pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()

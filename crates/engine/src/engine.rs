@@ -1,14 +1,14 @@
 //! Dedup of events into alerts, grouping of alerts into incidents, and the
 //! incident lifecycle triggered → acknowledged → resolved.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use domain::suppression::{Matcher, Silence};
 use domain::{
     Alert, AlertId, AlertStatus, ChannelId, Config, Event, EventAction, Incident, IncidentId,
-    IncidentStatus, Labels, Notification, NotifyReason, ServiceId, SilenceId, TenantId,
-    TimelineEntry, TimelineKind, Timestamp,
+    IncidentStatus, LabelSet as _, Labels, Notification, NotifyReason, PackedLabels, ServiceId,
+    SilenceId, TenantId, TimelineEntry, TimelineKind, Timestamp,
 };
 use rules::{CompiledRules, EventContext, IncidentChange, IncidentContext};
 
@@ -138,6 +138,43 @@ struct Flap {
 }
 
 type AlertKey = (TenantId, String);
+
+/// The value in `set` equal to `value` (cheap to clone: ids share their
+/// string), keeping `value` there when it is the first.
+fn shared<T: Clone + Eq + std::hash::Hash>(set: &mut HashSet<T>, value: T) -> T {
+    if let Some(kept) = set.get(&value) {
+        return kept.clone();
+    }
+    set.insert(value.clone());
+    value
+}
+
+/// An active alert as the engine keeps it, up to a million at a time:
+/// boxed, so that the map's table holds a pointer rather than the row, and
+/// with its labels packed. The row's own `labels` stays empty (an empty map
+/// allocates nothing); [`Active::to_alert`] puts them back.
+#[derive(Debug)]
+struct Active {
+    row: Alert,
+    labels: PackedLabels,
+}
+
+impl Active {
+    fn new(mut row: Alert) -> Box<Self> {
+        let labels = PackedLabels::pack(&row.labels);
+        row.labels = Labels::new();
+        Box::new(Self { row, labels })
+    }
+
+    /// The whole row, labels included.
+    fn to_alert(&self) -> Alert {
+        Alert { labels: self.labels.unpack(), ..self.row.clone() }
+    }
+
+    fn into_alert(self) -> Alert {
+        Alert { labels: self.labels.unpack(), ..self.row }
+    }
+}
 type GroupKey = (TenantId, String);
 
 /// The correlation engine's state: active alerts and open incidents.
@@ -145,7 +182,7 @@ pub struct Engine {
     config: Arc<Config>,
     rules: Arc<CompiledRules>,
     has_event_rules: bool,
-    alerts: HashMap<AlertKey, Alert>,
+    alerts: HashMap<AlertKey, Box<Active>>,
     /// The dedup keys of each open incident's active alerts.
     members: HashMap<IncidentId, BTreeSet<String>>,
     silences: BTreeMap<SilenceId, Silence>,
@@ -243,9 +280,16 @@ impl Engine {
             engine.incidents.insert(id, incident);
             engine.restore_timers(id);
         }
-        for alert in restored.alerts.into_iter().filter(|a| a.status != AlertStatus::Resolved) {
+        // One copy of each tenant and service id for all their alerts, as
+        // when they arrive live.
+        let (mut tenants, mut services) = (HashSet::new(), HashSet::new());
+        for mut alert in restored.alerts.into_iter().filter(|a| a.status != AlertStatus::Resolved) {
+            alert.tenant = shared(&mut tenants, alert.tenant);
+            alert.service = shared(&mut services, alert.service);
             engine.members.entry(alert.incident_id).or_default().insert(alert.dedup_key.clone());
-            engine.alerts.insert((alert.tenant.clone(), alert.dedup_key.clone()), alert);
+            engine
+                .alerts
+                .insert((alert.tenant.clone(), alert.dedup_key.clone()), Active::new(alert));
         }
         engine
     }
@@ -308,7 +352,7 @@ impl Engine {
         for key in std::mem::take(&mut self.dirty_alerts) {
             self.touched_alerts.remove(&key);
             if let Some(alert) = self.alerts.get(&key) {
-                changes.alerts.push(alert.clone());
+                changes.alerts.push(alert.to_alert());
             }
         }
         for id in std::mem::take(&mut self.dirty_incidents) {
@@ -334,7 +378,7 @@ impl Engine {
             if self.touched_alerts.remove(&key)
                 && let Some(alert) = self.alerts.get(&key)
             {
-                taken.push(alert.clone());
+                taken.push(alert.to_alert());
             }
         }
         if self.touched_alerts.is_empty() {
@@ -355,6 +399,7 @@ impl Engine {
             touches.iter().map(|t| (t.alert_id, t)).collect();
         let mut held = Vec::new();
         for (key, alert) in &mut self.alerts {
+            let alert = &mut alert.row;
             let Some(touch) = by_id.get(&alert.id) else { continue };
             if touch.event_count <= alert.event_count {
                 continue;
@@ -495,7 +540,7 @@ impl Engine {
     ) {
         effects.push(Effect::Dropped { tenant: tenant.clone(), rule: rule.clone() });
         let by_alert =
-            self.alerts.get(&(tenant.clone(), event.dedup_key.clone())).map(|a| a.incident_id);
+            self.alerts.get(&(tenant.clone(), event.dedup_key.clone())).map(|a| a.row.incident_id);
         let incident = by_alert.or_else(|| {
             let grouping = self.config.grouping_for(service);
             let key = group_key(service, &grouping.group_by, event);
@@ -520,7 +565,7 @@ impl Engine {
         }
         for key in self.alert_keys_of(id, |a| a.status == AlertStatus::Firing) {
             if let Some(alert) = self.alerts.get_mut(&key) {
-                alert.status = AlertStatus::Acknowledged;
+                alert.row.status = AlertStatus::Acknowledged;
                 self.dirty_alerts.insert(key);
             }
         }
@@ -561,7 +606,7 @@ impl Engine {
         members
             .iter()
             .map(|dedup_key| (incident.tenant.clone(), dedup_key.clone()))
-            .filter(|key| self.alerts.get(key).is_some_and(&keep))
+            .filter(|key| self.alerts.get(key).is_some_and(|alert| keep(&alert.row)))
             .collect()
     }
 
@@ -700,14 +745,15 @@ impl Engine {
         })
     }
 
-    fn alert_hold_reason(&self, now: Timestamp, key: &AlertKey, alert: &Alert) -> Option<String> {
+    fn alert_hold_reason(&self, now: Timestamp, key: &AlertKey, active: &Active) -> Option<String> {
+        let alert = &active.row;
         let severity = alert.severity.as_str();
         for silence in self.silences.values() {
             if silence.tenant == alert.tenant
                 && silence.is_active(now)
                 && domain::suppression::all_match(
                     &silence.matchers,
-                    &alert.labels,
+                    &active.labels,
                     &alert.service,
                     severity,
                 )
@@ -729,7 +775,7 @@ impl Engine {
                 return Some(format!("in maintenance window `{}` until {closes}", window.id));
             }
         }
-        if let Some(reason) = self.inhibited_by(key, alert) {
+        if let Some(reason) = self.inhibited_by(key, active) {
             return Some(reason);
         }
         if self.flaps.get(key).is_some_and(|flap| flap.flapping) {
@@ -746,6 +792,7 @@ impl Engine {
         members
             .iter()
             .filter_map(|dedup_key| self.alerts.get(&(incident.tenant.clone(), dedup_key.clone())))
+            .map(|active| &active.row)
             .flat_map(|alert| {
                 self.config.maintenance.iter().filter(|w| w.covers(&alert.tenant, &alert.service))
             })
@@ -757,32 +804,30 @@ impl Engine {
     }
 
     /// An unresolved alert of the same tenant that inhibits this one.
-    fn inhibited_by(&self, key: &AlertKey, alert: &Alert) -> Option<String> {
+    fn inhibited_by(&self, key: &AlertKey, active: &Active) -> Option<String> {
+        let (alert, labels) = (&active.row, &active.labels);
         let severity = alert.severity.as_str();
         let all_match = domain::suppression::all_match;
         for rule in &self.config.inhibit {
-            if !all_match(&rule.target, &alert.labels, &alert.service, severity) {
+            if !all_match(&rule.target, labels, &alert.service, severity) {
                 continue;
             }
             // The oldest matching alert, so the answer is the same on every run.
             let source = self.alerts.iter().filter(|(other_key, other)| {
                 *other_key != key
-                    && other.tenant == alert.tenant
+                    && other.row.tenant == alert.tenant
                     && all_match(
                         &rule.source,
                         &other.labels,
-                        &other.service,
-                        other.severity.as_str(),
+                        &other.row.service,
+                        other.row.severity.as_str(),
                     )
-                    && rule
-                        .equal
-                        .iter()
-                        .all(|name| other.labels.get(name) == alert.labels.get(name))
+                    && rule.equal.iter().all(|name| other.labels.label(name) == labels.label(name))
             });
-            if let Some((_, source)) = source.min_by_key(|(_, other)| other.id) {
+            if let Some((_, source)) = source.min_by_key(|(_, other)| other.row.id) {
                 return Some(format!(
                     "inhibited by alert {} ({}) under rule `{}`",
-                    source.id, source.summary, rule.id
+                    source.row.id, source.row.summary, rule.id
                 ));
             }
         }
@@ -909,7 +954,7 @@ impl Engine {
 
     /// Removes an active alert and its membership of its incident.
     fn remove_alert(&mut self, key: &AlertKey) -> Option<Alert> {
-        let alert = self.alerts.remove(key)?;
+        let alert = self.alerts.remove(key)?.into_alert();
         self.dirty_alerts.remove(key);
         if let Some(members) = self.members.get_mut(&alert.incident_id) {
             members.remove(&key.1);
@@ -998,20 +1043,21 @@ impl Engine {
         actor: &str,
         effects: &mut Vec<Effect>,
     ) -> EventOutcome {
-        if let Some(alert) = self.alerts.get_mut(&key) {
+        if let Some(active) = self.alerts.get_mut(&key) {
+            let alert = &mut active.row;
             alert.last_seen = now;
             alert.event_count += 1;
             let worse = event.severity < alert.severity;
             let changed = alert.severity != event.severity
                 || alert.summary != event.summary
                 || alert.source != event.source
-                || alert.labels != event.labels;
+                || !active.labels.same_as(&event.labels);
             let (alert_id, incident_id) = (alert.id, alert.incident_id);
             if changed {
                 alert.summary.clone_from(&event.summary);
                 alert.source.clone_from(&event.source);
-                alert.labels.clone_from(&event.labels);
                 alert.severity = event.severity;
+                active.labels = PackedLabels::pack(&event.labels);
                 // take_changes drops it from the touched ones.
                 self.dirty_alerts.insert(key);
             } else if !self.dirty_alerts.contains(&key) {
@@ -1080,7 +1126,7 @@ impl Engine {
             severity: event.severity,
             summary: event.summary.clone(),
             source: event.source.clone(),
-            labels: event.labels.clone(),
+            labels: Labels::new(),
             first_seen: now,
             last_seen: now,
             resolved_at: None,
@@ -1088,7 +1134,8 @@ impl Engine {
         };
         let first_seen = (!self.flaps.contains_key(&key)).then_some(now);
         self.members.entry(incident_id).or_default().insert(key.1.clone());
-        self.alerts.insert(key.clone(), alert);
+        let labels = PackedLabels::pack(&event.labels);
+        self.alerts.insert(key.clone(), Box::new(Active { row: alert, labels }));
         self.dirty_alerts.insert(key.clone());
         if self.flaps.contains_key(&key) {
             self.note_state_change(now, &key, incident_id, first_seen, effects);
@@ -1175,7 +1222,7 @@ impl Engine {
         actor: &str,
         effects: &mut Vec<Effect>,
     ) -> EventOutcome {
-        let Some(alert) = self.alerts.get_mut(key) else {
+        let Some(alert) = self.alerts.get_mut(key).map(|active| &mut active.row) else {
             return EventOutcome { alert_id: None, incident_id: None };
         };
         alert.last_seen = now;

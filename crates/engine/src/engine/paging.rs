@@ -289,7 +289,7 @@ impl Engine {
         )));
         for key in self.alert_keys_of(id, |a| a.status == domain::AlertStatus::Acknowledged) {
             if let Some(alert) = self.alerts.get_mut(&key) {
-                alert.status = domain::AlertStatus::Firing;
+                alert.row.status = domain::AlertStatus::Firing;
                 self.dirty_alerts.insert(key);
             }
         }
