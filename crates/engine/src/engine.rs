@@ -7,13 +7,14 @@ use std::sync::Arc;
 use domain::suppression::{Matcher, Silence};
 use domain::{
     Alert, AlertId, AlertStatus, ChannelId, Config, Event, EventAction, Incident, IncidentId,
-    IncidentStatus, LabelSet as _, Labels, Notification, NotifyReason, PackedLabels, ServiceId,
-    SilenceId, TenantId, TimelineEntry, TimelineKind, Timestamp,
+    IncidentStatus, Labels, Notification, NotifyReason, PackedLabels, ServiceId, SilenceId,
+    TenantId, TimelineEntry, TimelineKind, Timestamp,
 };
 use rules::{CompiledRules, EventContext, IncidentChange, IncidentContext};
 
 use crate::priority::{self, Impact};
 
+mod inhibit;
 mod paging;
 
 use paging::Timer;
@@ -157,13 +158,15 @@ fn shared<T: Clone + Eq + std::hash::Hash>(set: &mut HashSet<T>, value: T) -> T 
 struct Active {
     row: Alert,
     labels: PackedLabels,
+    /// Re-sent unchanged since its row was last taken (see `touched_order`).
+    touched: bool,
 }
 
 impl Active {
     fn new(mut row: Alert) -> Box<Self> {
         let labels = PackedLabels::pack(&row.labels);
         row.labels = Labels::new();
-        Box::new(Self { row, labels })
+        Box::new(Self { row, labels, touched: false })
     }
 
     /// The whole row, labels included.
@@ -183,6 +186,8 @@ pub struct Engine {
     rules: Arc<CompiledRules>,
     has_event_rules: bool,
     alerts: HashMap<AlertKey, Box<Active>>,
+    /// The active alerts that can inhibit others, per inhibition rule.
+    inhibitors: inhibit::Inhibitors,
     /// The dedup keys of each open incident's active alerts.
     members: HashMap<IncidentId, BTreeSet<String>>,
     silences: BTreeMap<SilenceId, Silence>,
@@ -210,11 +215,10 @@ pub struct Engine {
     /// Incident rules to run once the alert being handled is in place.
     pending_rules: Option<(IncidentId, IncidentChange)>,
     dirty_alerts: BTreeSet<AlertKey>,
-    /// Alerts re-sent unchanged since [`Engine::take_touched`]: only
-    /// `last_seen` and `event_count` moved, which may be written later.
-    touched_alerts: BTreeSet<AlertKey>,
-    /// The same alerts in the order they were first touched, with when (an
-    /// entry whose key left `touched_alerts` is skipped).
+    /// How many active alerts are `touched`.
+    touched_count: usize,
+    /// The touched alerts in the order they were first touched, with when
+    /// (an entry whose alert is no longer touched is skipped).
     touched_order: VecDeque<(Timestamp, AlertKey)>,
     /// The re-sends since [`Engine::take_changes`].
     touches: Vec<AlertTouch>,
@@ -239,6 +243,7 @@ impl Engine {
             has_event_rules,
             rules,
             alerts: HashMap::new(),
+            inhibitors: inhibit::Inhibitors::default(),
             members: HashMap::new(),
             silences: BTreeMap::new(),
             next_silence_id: restored.max_silence_id + 1,
@@ -257,7 +262,7 @@ impl Engine {
             next_incident_id: restored.max_incident_id + 1,
             pending_rules: None,
             dirty_alerts: BTreeSet::new(),
-            touched_alerts: BTreeSet::new(),
+            touched_count: 0,
             touched_order: VecDeque::new(),
             touches: Vec::new(),
             dirty_incidents: BTreeSet::new(),
@@ -291,6 +296,10 @@ impl Engine {
                 .alerts
                 .insert((alert.tenant.clone(), alert.dedup_key.clone()), Active::new(alert));
         }
+        engine.inhibitors = inhibit::Inhibitors::build(
+            &engine.config.inhibit,
+            engine.alerts.iter().map(|(key, active)| (key, &**active)),
+        );
         engine
     }
 
@@ -304,6 +313,10 @@ impl Engine {
         self.has_event_rules = rules.event_rule_ids().next().is_some();
         self.rules = rules;
         self.config = config;
+        self.inhibitors = inhibit::Inhibitors::build(
+            &self.config.inhibit,
+            self.alerts.iter().map(|(key, active)| (key, &**active)),
+        );
     }
 
     /// Silences that have not ended, by id.
@@ -350,9 +363,11 @@ impl Engine {
             touched: std::mem::take(&mut self.touches),
         };
         for key in std::mem::take(&mut self.dirty_alerts) {
-            self.touched_alerts.remove(&key);
-            if let Some(alert) = self.alerts.get(&key) {
-                changes.alerts.push(alert.to_alert());
+            if let Some(active) = self.alerts.get_mut(&key) {
+                if std::mem::take(&mut active.touched) {
+                    self.touched_count -= 1;
+                }
+                changes.alerts.push(active.to_alert());
             }
         }
         for id in std::mem::take(&mut self.dirty_incidents) {
@@ -375,13 +390,14 @@ impl Engine {
                 _ => break,
             }
             let Some((_, key)) = self.touched_order.pop_front() else { break };
-            if self.touched_alerts.remove(&key)
-                && let Some(alert) = self.alerts.get(&key)
+            if let Some(active) = self.alerts.get_mut(&key)
+                && std::mem::take(&mut active.touched)
             {
-                taken.push(alert.to_alert());
+                self.touched_count -= 1;
+                taken.push(active.to_alert());
             }
         }
-        if self.touched_alerts.is_empty() {
+        if self.touched_count == 0 {
             self.touched_order.clear();
         }
         taken
@@ -398,28 +414,27 @@ impl Engine {
         let by_id: HashMap<AlertId, &AlertTouch> =
             touches.iter().map(|t| (t.alert_id, t)).collect();
         let mut held = Vec::new();
-        for (key, alert) in &mut self.alerts {
-            let alert = &mut alert.row;
+        for (key, active) in &mut self.alerts {
+            let alert = &mut active.row;
             let Some(touch) = by_id.get(&alert.id) else { continue };
             if touch.event_count <= alert.event_count {
                 continue;
             }
             alert.event_count = touch.event_count;
             alert.last_seen = alert.last_seen.max(touch.last_seen);
-            if !self.touched_alerts.contains(key) {
+            if !active.touched {
+                active.touched = true;
+                self.touched_count += 1;
                 held.push((touch.last_seen, key.clone()));
             }
         }
         held.sort();
-        for (at, key) in held {
-            self.touched_alerts.insert(key.clone());
-            self.touched_order.push_back((at, key));
-        }
+        self.touched_order.extend(held);
     }
 
     /// When the alert first touched among those [`Engine::take_touched`] still holds was touched.
     pub fn oldest_touch(&self) -> Option<Timestamp> {
-        if self.touched_alerts.is_empty() {
+        if self.touched_count == 0 {
             return None;
         }
         self.touched_order.front().map(|(at, _)| *at)
@@ -808,23 +823,13 @@ impl Engine {
         let (alert, labels) = (&active.row, &active.labels);
         let severity = alert.severity.as_str();
         let all_match = domain::suppression::all_match;
-        for rule in &self.config.inhibit {
+        for (index, rule) in self.config.inhibit.iter().enumerate() {
             if !all_match(&rule.target, labels, &alert.service, severity) {
                 continue;
             }
             // The oldest matching alert, so the answer is the same on every run.
-            let source = self.alerts.iter().filter(|(other_key, other)| {
-                *other_key != key
-                    && other.row.tenant == alert.tenant
-                    && all_match(
-                        &rule.source,
-                        &other.labels,
-                        &other.row.service,
-                        other.row.severity.as_str(),
-                    )
-                    && rule.equal.iter().all(|name| other.labels.label(name) == labels.label(name))
-            });
-            if let Some((_, source)) = source.min_by_key(|(_, other)| other.row.id) {
+            let source = self.inhibitors.oldest_source(index, rule, key, active);
+            if let Some(source) = source.and_then(|source| self.alerts.get(source)) {
                 return Some(format!(
                     "inhibited by alert {} ({}) under rule `{}`",
                     source.row.id, source.row.summary, rule.id
@@ -954,7 +959,12 @@ impl Engine {
 
     /// Removes an active alert and its membership of its incident.
     fn remove_alert(&mut self, key: &AlertKey) -> Option<Alert> {
-        let alert = self.alerts.remove(key)?.into_alert();
+        let active = self.alerts.remove(key)?;
+        self.inhibitors.remove(&self.config.inhibit, &active);
+        if active.touched {
+            self.touched_count -= 1;
+        }
+        let alert = active.into_alert();
         self.dirty_alerts.remove(key);
         if let Some(members) = self.members.get_mut(&alert.incident_id) {
             members.remove(&key.1);
@@ -1054,17 +1064,23 @@ impl Engine {
                 || !active.labels.same_as(&event.labels);
             let (alert_id, incident_id) = (alert.id, alert.incident_id);
             if changed {
+                let rules = &self.config.inhibit;
+                self.inhibitors.remove(rules, active);
+                let alert = &mut active.row;
                 alert.summary.clone_from(&event.summary);
                 alert.source.clone_from(&event.source);
                 alert.severity = event.severity;
                 active.labels = PackedLabels::pack(&event.labels);
+                self.inhibitors.add(rules, &key, active);
                 // take_changes drops it from the touched ones.
                 self.dirty_alerts.insert(key);
             } else if !self.dirty_alerts.contains(&key) {
                 // The same alert again: only its count and last_seen move.
                 let touch = AlertTouch { alert_id, last_seen: now, event_count: alert.event_count };
                 self.touches.push(touch);
-                if self.touched_alerts.insert(key.clone()) {
+                if !active.touched {
+                    active.touched = true;
+                    self.touched_count += 1;
                     self.touched_order.push_back((now, key));
                 }
             }
@@ -1135,7 +1151,9 @@ impl Engine {
         let first_seen = (!self.flaps.contains_key(&key)).then_some(now);
         self.members.entry(incident_id).or_default().insert(key.1.clone());
         let labels = PackedLabels::pack(&event.labels);
-        self.alerts.insert(key.clone(), Box::new(Active { row: alert, labels }));
+        let active = Box::new(Active { row: alert, labels, touched: false });
+        self.inhibitors.add(&self.config.inhibit, &key, &active);
+        self.alerts.insert(key.clone(), active);
         self.dirty_alerts.insert(key.clone());
         if self.flaps.contains_key(&key) {
             self.note_state_change(now, &key, incident_id, first_seen, effects);

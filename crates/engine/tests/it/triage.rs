@@ -188,6 +188,49 @@ fn an_inhibiting_alert_holds_its_targets_until_it_resolves() {
 }
 
 #[test]
+fn an_alert_inhibits_after_a_restart_and_only_while_it_matches_the_source() {
+    let inhibit = "inhibit:\n  - id: vpn-explains-tunnels\n    source: [alertname=VpnDown, state=down]\n    target: [alertname=~Tunnel.*]\n    equal: [site]\n";
+    let mut engine = Engine::new(config(inhibit));
+    let mut vpn = alert("VpnDown", "fra", EventAction::Trigger);
+    vpn.labels.insert("state".into(), "down".into());
+    feed(&mut engine, 0, &vpn);
+    let changes = engine.take_changes();
+    let mut engine = Engine::restore(
+        config(inhibit),
+        engine::Restored {
+            alerts: changes.alerts,
+            incidents: changes.incidents,
+            max_alert_id: 1,
+            max_incident_id: 1,
+            ..Default::default()
+        },
+    );
+    let tunnel = |engine: &mut Engine, seconds: i64, action: EventAction| {
+        let mut effects = Vec::new();
+        let event = alert("TunnelDown", "fra", action);
+        engine.handle_event(
+            at(seconds),
+            &tenant("acme"),
+            &service("acme-db"),
+            &event,
+            &mut effects,
+        );
+        effects
+    };
+    let effects = tunnel(&mut engine, 5, EventAction::Trigger);
+    let held = timeline(&effects, TimelineKind::Held);
+    assert!(held.first().is_some_and(|h| h.contains("inhibited by alert 1")), "{effects:?}");
+    tunnel(&mut engine, 6, EventAction::Resolve);
+
+    // Re-sent with other labels, the VPN alert no longer matches the source.
+    vpn.labels.insert("state".into(), "degraded".into());
+    feed(&mut engine, 7, &vpn);
+    let effects = tunnel(&mut engine, 8, EventAction::Trigger);
+    assert!(timeline(&effects, TimelineKind::Held).is_empty(), "{effects:?}");
+    assert_eq!(notifications(&effects), ["noc #3 opened"]);
+}
+
+#[test]
 fn a_maintenance_window_holds_pages_only_while_open() {
     // at(0) is 2027-01-15T08:00:00Z, a Friday.
     let window = "maintenance:\n  - id: friday-patching\n    tenant: acme\n    services: [acme-vpn]\n    time_zone: UTC\n    windows: [{days: friday, time: '07:00-09:00'}]\n";
