@@ -54,6 +54,8 @@ pub struct ServeOptions {
 pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let sns = Arc::new(sns::SnsHooks::new(&options.config, &options.integrations)?);
     let store = store::Store::open(&options.database).await?;
+    // Held until `serve` returns.
+    let _claim = store.claim_engine().await?;
     let metrics = Arc::new(metrics::Metrics::default());
     let signals = writer::Signals::new();
     let (engine_loop, writer) =

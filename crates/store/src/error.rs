@@ -8,6 +8,15 @@ pub enum StoreError {
     /// An error of the SQLite writer connection.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// Another process holds the claim of [`crate::Store::claim_engine`].
+    #[error(
+        "another watchfloor server is running on this database ({0}); \
+         stop it first, or give this one another database"
+    )]
+    Claimed(String),
+    /// The claim of [`crate::Store::claim_engine`] could not be taken.
+    #[error("cannot claim the database for this server: {0}")]
+    Claim(String),
     /// The store was closed.
     #[error("the store is closed")]
     Closed,

@@ -44,6 +44,16 @@ pub fn is_postgres_url(target: &str) -> bool {
     target.starts_with("postgres://") || target.starts_with("postgresql://")
 }
 
+/// What [`Store::claim_engine`] holds: the claim ends when this is dropped
+/// (or the process ends).
+#[derive(Debug)]
+pub enum EngineClaim {
+    /// An exclusive lock on the SQLite database's lock file.
+    File(std::fs::File),
+    /// The connection that holds PostgreSQL's advisory lock.
+    Connection(sqlx::PgConnection),
+}
+
 /// The store, on whichever engine [`Store::open`] chose. Cheap to clone: the
 /// clones share one connection pool.
 #[derive(Debug, Clone)]
@@ -94,6 +104,18 @@ impl Store {
     /// A cheap round trip to the database, for readiness probes.
     pub async fn ping(&self) -> Result<(), StoreError> {
         dispatch!(self, store => store.ping().await)
+    }
+
+    /// Claims the database for this process's engine loop until the claim is
+    /// dropped: the engine holds the active state in memory, and a second
+    /// server writing to the same database would work from a state it does
+    /// not hold. Fails with [`StoreError::Claimed`] while another process
+    /// holds it. Other commands (`watchfloor import`) need no claim.
+    pub async fn claim_engine(&self) -> Result<EngineClaim, StoreError> {
+        match self {
+            Store::Sqlite(store) => store.claim_engine(),
+            Store::Postgres(store) => store.claim_engine().await,
+        }
     }
 
     /// Closes the pool; every clone of this store stops working.
@@ -255,6 +277,7 @@ mod futures_are_send {
             let _ = store.migrate().await;
             let _ = store.schema_version().await;
             let _ = store.ping().await;
+            let _ = store.claim_engine().await;
             let _ = store.load_state().await;
             let _ = store.commit(&batch).await;
             let _ = store.import(&import).await;

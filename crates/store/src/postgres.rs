@@ -3,6 +3,7 @@
 use std::str::FromStr as _;
 use std::time::Duration;
 
+use sqlx::ConnectOptions as _;
 use sqlx::Postgres;
 use sqlx::Row as _;
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgConnection, PgPoolOptions, PgRow};
@@ -16,6 +17,8 @@ use crate::write::{self, Dialect, WriteTx};
 const MAX_CONNECTIONS: u32 = 8;
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The advisory lock the one server running on a database holds.
+const ENGINE_LOCK: i64 = 7291058406518;
 /// Serialises concurrent `migrate` calls (two nodes starting at once).
 const MIGRATION_LOCK: &[&str] = &["SELECT pg_advisory_xact_lock(7291058406517)"];
 /// Serialises appends to the audit chain, so that two writers cannot both
@@ -88,6 +91,23 @@ impl PgStore {
         write::record_delivery(&mut PgTx(&mut tx), id, outcome, timeline).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// See [`crate::Store::claim_engine`]: a session advisory lock, held by
+    /// a connection of its own for as long as the claim lives (the server
+    /// releases it when that connection ends, however the process ends).
+    pub(crate) async fn claim_engine(&self) -> Result<crate::EngineClaim, StoreError> {
+        let mut connection = self.pool.connect_options().connect().await?;
+        let claimed: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+            .bind(ENGINE_LOCK)
+            .fetch_one(&mut connection)
+            .await?;
+        if !claimed {
+            return Err(StoreError::Claimed(format!(
+                "it holds PostgreSQL advisory lock {ENGINE_LOCK}"
+            )));
+        }
+        Ok(crate::EngineClaim::Connection(connection))
     }
 
     /// Closes every connection; later calls fail.

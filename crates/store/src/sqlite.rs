@@ -49,7 +49,7 @@ store_impl! {
     begin_read: "BEGIN",
     migration_lock: NO_LOCKS,
     // Writes go through a connection of their own: see [`Writer`].
-    fields: { writer: Arc<Writer> },
+    fields: { writer: Arc<Writer>, path: Arc<Path> },
     migrations: crate::migrate::SQLITE,
 }
 
@@ -112,7 +112,7 @@ impl SqliteStore {
             SqlitePoolOptions::new().max_connections(MAX_CONNECTIONS).connect_with(options).await?;
         // The pool created the file in WAL mode; the writer opens it after.
         let writer = Writer::open(&path)?;
-        Ok(Self { pool, writer: Arc::new(writer) })
+        Ok(Self { pool, writer: Arc::new(writer), path: path.into() })
     }
 
     /// See [`crate::Store::commit`]; `batch` is not empty.
@@ -146,16 +146,40 @@ impl SqliteStore {
         })
     }
 
+    /// See [`crate::Store::claim_engine`]: an exclusive lock on a file
+    /// beside the database, which the system releases when the process ends,
+    /// however it ends.
+    pub(crate) fn claim_engine(&self) -> Result<crate::EngineClaim, StoreError> {
+        let mut name = self.path.as_os_str().to_owned();
+        name.push("-engine.lock");
+        let path = std::path::PathBuf::from(name);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|error| StoreError::Claim(format!("{}: {error}", path.display())))?;
+        match file.try_lock() {
+            Ok(()) => Ok(crate::EngineClaim::File(file)),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                Err(StoreError::Claimed(format!("it holds {}", path.display())))
+            }
+            Err(std::fs::TryLockError::Error(error)) => {
+                Err(StoreError::Claim(format!("{}: {error}", path.display())))
+            }
+        }
+    }
+
     /// Closes every connection; later calls fail.
     pub async fn close(&self) {
-        lock(&self.writer).take();
+        // Waits for a write in flight.
+        blocking(|| lock(&self.writer).take());
         self.pool.close().await;
     }
 
     /// Runs `work` in one `BEGIN IMMEDIATE` transaction on the writer
     /// connection, committing it when `work` says so and rolling it back
-    /// otherwise (and on any error). It blocks: on the multi-threaded
-    /// runtime, the worker's other tasks move to another thread meanwhile.
+    /// otherwise (and on any error). It blocks (see [`blocking`]).
     fn write<R>(
         &self,
         work: impl FnOnce(&mut SqliteTx<'_>) -> Result<(R, bool), StoreError>,
@@ -170,10 +194,18 @@ impl SqliteStore {
             }
             Ok(result)
         };
-        match tokio::runtime::Handle::try_current().map(|handle| handle.runtime_flavor()) {
-            Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(run),
-            _ => run(),
-        }
+        blocking(run)
+    }
+}
+
+/// Runs `work`, which may block on the writer (its lock, SQLite's busy
+/// timeout, an `fsync`): on the multi-threaded runtime the worker's other
+/// tasks move to another thread meanwhile; on a current-thread runtime (the
+/// command-line tools) it simply blocks.
+fn blocking<R>(work: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current().map(|handle| handle.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(work),
+        _ => work(),
     }
 }
 

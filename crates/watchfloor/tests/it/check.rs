@@ -91,7 +91,9 @@ integrations:
 }
 
 /// Runs `watchfloor serve ARGS`, which must exit (not serve) within 30 s.
-fn serve_expecting_exit(args: &[&std::ffi::OsStr]) -> (std::process::ExitStatus, String) {
+pub(crate) fn serve_expecting_exit(
+    args: &[&std::ffi::OsStr],
+) -> (std::process::ExitStatus, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_watchfloor"))
         .arg("serve")
         .args(args)

@@ -178,3 +178,23 @@ fn resent_alerts_count_at_once_and_their_counts_survive_a_restart() {
     assert_eq!(app.stats()["events"], 8, "every acknowledged event is stored");
     assert_eq!(alert_event_count(&app), 5, "re-sends within 30 s of the kill are not counted");
 }
+
+#[test]
+fn a_second_server_on_the_same_database_is_refused_and_the_first_keeps_serving() {
+    let mut app = spawn_app(&config_yaml(&[], None));
+    let mut args = vec!["--config".into(), app.config_path().expect("a config file").into()];
+    args.extend(app.database_args());
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsString::as_os_str).collect();
+
+    let (status, stderr) = crate::check::serve_expecting_exit(&args);
+    assert!(!status.success(), "a second server started; stderr: {stderr}");
+    assert!(
+        stderr.contains("another watchfloor server is running on this database"),
+        "the refusal says why: {stderr}"
+    );
+    assert_eq!(app.get("/readyz").status, 200, "the first server still serves");
+
+    // Killed, the first one leaves nothing held: the database serves again.
+    app.restart();
+    assert_eq!(app.get("/readyz").status, 200);
+}
