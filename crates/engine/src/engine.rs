@@ -960,7 +960,8 @@ impl Engine {
     /// Removes an active alert and its membership of its incident.
     fn remove_alert(&mut self, key: &AlertKey) -> Option<Alert> {
         let active = self.alerts.remove(key)?;
-        self.inhibitors.remove(&self.config.inhibit, &active);
+        // Resolving it re-checks held pages when it was a source.
+        let _ = self.inhibitors.remove(&self.config.inhibit, &active);
         if active.touched {
             self.touched_count -= 1;
         }
@@ -1063,9 +1064,10 @@ impl Engine {
                 || alert.source != event.source
                 || !active.labels.same_as(&event.labels);
             let (alert_id, incident_id) = (alert.id, alert.incident_id);
+            let mut was_source = false;
             if changed {
                 let rules = &self.config.inhibit;
-                self.inhibitors.remove(rules, active);
+                was_source = self.inhibitors.remove(rules, active);
                 let alert = &mut active.row;
                 alert.summary.clone_from(&event.summary);
                 alert.source.clone_from(&event.source);
@@ -1091,6 +1093,10 @@ impl Engine {
             }
             if worse {
                 self.raise_severity(now, incident_id, event, actor, effects);
+            }
+            // It may no longer inhibit what it held back.
+            if was_source && !self.held.is_empty() {
+                self.recheck_held(now, effects);
             }
             return EventOutcome { alert_id: Some(alert_id), incident_id: Some(incident_id) };
         }

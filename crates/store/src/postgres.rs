@@ -51,6 +51,11 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .acquire_timeout(ACQUIRE_TIMEOUT)
+            // No round trip to check each connection before use (one per
+            // transaction, an eighth of a commit's): a connection the server
+            // dropped fails its next statement, the engine loop reloads and
+            // the requests of that batch get a 5xx to retry.
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
         Ok(Self { pool })

@@ -41,12 +41,14 @@ impl Inhibitors {
         }
     }
 
-    /// Forgets the alert, as it was when added.
-    pub(super) fn remove(&mut self, rules: &[InhibitRule], active: &Active) {
+    /// Forgets the alert, as it was when added; whether it was a source.
+    pub(super) fn remove(&mut self, rules: &[InhibitRule], active: &Active) -> bool {
+        let mut was_source = false;
         for (rule, sources) in rules.iter().zip(&mut self.0) {
             if !is_source(rule, active) {
                 continue;
             }
+            was_source = true;
             let group = group(rule, active);
             if let Some(alerts) = sources.get_mut(&group) {
                 alerts.remove(&active.row.id);
@@ -55,6 +57,7 @@ impl Inhibitors {
                 }
             }
         }
+        was_source
     }
 
     /// The oldest source of rule number `index` (which is `rule`) with the

@@ -220,12 +220,14 @@ fn an_alert_inhibits_after_a_restart_and_only_while_it_matches_the_source() {
     let effects = tunnel(&mut engine, 5, EventAction::Trigger);
     let held = timeline(&effects, TimelineKind::Held);
     assert!(held.first().is_some_and(|h| h.contains("inhibited by alert 1")), "{effects:?}");
-    tunnel(&mut engine, 6, EventAction::Resolve);
 
-    // Re-sent with other labels, the VPN alert no longer matches the source.
+    // Re-sent with other labels, the VPN alert no longer matches the source:
+    // the tunnel's held page goes out, and a new tunnel alert is not held.
     vpn.labels.insert("state".into(), "degraded".into());
-    feed(&mut engine, 7, &vpn);
-    let effects = tunnel(&mut engine, 8, EventAction::Trigger);
+    let effects = feed(&mut engine, 7, &vpn);
+    assert_eq!(notifications(&effects), ["noc #2 opened"], "{effects:?}");
+    tunnel(&mut engine, 8, EventAction::Resolve);
+    let effects = tunnel(&mut engine, 9, EventAction::Trigger);
     assert!(timeline(&effects, TimelineKind::Held).is_empty(), "{effects:?}");
     assert_eq!(notifications(&effects), ["noc #3 opened"]);
 }
