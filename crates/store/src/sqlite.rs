@@ -64,7 +64,7 @@ static DIALECT: Dialect = Dialect {
 /// The connection every write goes through, with its prepared statements.
 /// `None` once the store is closed.
 #[derive(Debug)]
-pub struct Writer(Mutex<Option<rusqlite::Connection>>);
+pub(crate) struct Writer(Mutex<Option<rusqlite::Connection>>);
 
 impl Writer {
     fn open(path: &Path) -> Result<Self, StoreError> {
