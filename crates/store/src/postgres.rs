@@ -1,6 +1,7 @@
 //! PostgreSQL, the path past one machine: the same schema, locks where SQLite needs none.
 
 use std::str::FromStr as _;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use sqlx::ConnectOptions as _;
@@ -10,7 +11,8 @@ use sqlx::postgres::{PgArguments, PgConnectOptions, PgConnection, PgPoolOptions,
 
 use crate::StoreError;
 use crate::backend::store_impl;
-use crate::codec::{Param, Placeholders};
+use crate::codec::{self, Param, Placeholders};
+use crate::rows;
 use crate::rows::RowReader;
 use crate::write::{self, Dialect, WriteTx};
 
@@ -166,6 +168,142 @@ impl WriteTx for PgTx<'_> {
             None => Ok(None),
         }
     }
+
+    /// One statement, one round trip, whatever the number of rows: each
+    /// column goes as an array, the payloads take ids from the sequence in
+    /// their order, and each event joins its payload by position.
+    async fn insert_payloads(
+        &mut self,
+        payloads: &[crate::PayloadRecord],
+    ) -> Result<(), StoreError> {
+        let mut payload_columns: Vec<Vec<Param<'_>>> = vec![Vec::new(); 5];
+        let mut event_columns: Vec<Vec<Param<'_>>> = vec![Vec::new(); rows::EVENT_COLUMNS.len()];
+        for (position, payload) in (1_i64..).zip(payloads) {
+            let values = [
+                Param::Text(payload.tenant.as_str()),
+                Param::Text(payload.integration_service.as_str()),
+                Param::Text(&payload.source_kind),
+                Param::Int(codec::millis(payload.received_at)),
+                Param::Text(&payload.body),
+            ];
+            for (column, value) in payload_columns.iter_mut().zip(values) {
+                column.push(value);
+            }
+            for event in &payload.events {
+                // The payload's position stands for its id until the join.
+                let values = rows::event_params(payload.tenant.as_str(), position, event)?;
+                for (column, value) in event_columns.iter_mut().zip(values) {
+                    column.push(value);
+                }
+            }
+        }
+        let payload_arrays = payload_columns.into_iter().zip(PAYLOAD_ARRAYS).map(Array::of);
+        let event_arrays = event_columns.into_iter().zip(EVENT_ARRAYS).map(Array::of);
+        let mut query = sqlx::query(&PAYLOADS_AND_EVENTS);
+        for array in payload_arrays.chain(event_arrays) {
+            query = match array {
+                Array::Ints(values) => query.bind(values),
+                Array::Texts(values) => query.bind(values),
+            };
+        }
+        let row = query.fetch_one(&mut *self.0).await?;
+        let written: (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+        let events = payloads.iter().map(|p| p.events.len()).sum::<usize>();
+        if written != (payloads.len() as i64, events as i64) {
+            return Err(StoreError::Corrupt(format!(
+                "wrote {} payloads and {} events of {} and {events}",
+                written.0,
+                written.1,
+                payloads.len()
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// One column of rows, as a PostgreSQL array.
+enum Array {
+    Ints(Vec<Option<i64>>),
+    Texts(Vec<Option<String>>),
+}
+
+impl Array {
+    /// The column as an array of `ty`.
+    fn of((column, ty): (Vec<Param<'_>>, &str)) -> Array {
+        if ty == INT8_ARRAY {
+            let values = column.into_iter().map(|param| match param {
+                Param::Int(value) => Some(value),
+                Param::OptInt(value) => value,
+                Param::Bool(value) => Some(i64::from(value)),
+                Param::Text(_) | Param::OptText(_) | Param::Owned(_) => None,
+            });
+            return Array::Ints(values.collect());
+        }
+        let values = column.into_iter().map(|param| match param {
+            Param::Text(value) => Some(value.to_owned()),
+            Param::OptText(value) => value.map(str::to_owned),
+            Param::Owned(value) => Some(value),
+            Param::Int(value) => Some(value.to_string()),
+            Param::OptInt(value) => value.map(|v| v.to_string()),
+            Param::Bool(value) => Some(value.to_string()),
+        });
+        Array::Texts(values.collect())
+    }
+}
+
+const INT8_ARRAY: &str = "int8[]";
+const TEXT_ARRAY: &str = "text[]";
+/// The types of `rows::PAYLOAD_COLUMNS` but `id`, as arrays.
+const PAYLOAD_ARRAYS: [&str; 5] = [TEXT_ARRAY, TEXT_ARRAY, TEXT_ARRAY, INT8_ARRAY, TEXT_ARRAY];
+/// The types of `rows::EVENT_COLUMNS`, as arrays.
+const EVENT_ARRAYS: [&str; 12] = [
+    TEXT_ARRAY, INT8_ARRAY, INT8_ARRAY, TEXT_ARRAY, TEXT_ARRAY, TEXT_ARRAY, TEXT_ARRAY, TEXT_ARRAY,
+    INT8_ARRAY, TEXT_ARRAY, TEXT_ARRAY, TEXT_ARRAY,
+];
+
+const _: () = assert!(PAYLOAD_ARRAYS.len() + 1 == rows::PAYLOAD_COLUMNS.len());
+const _: () = assert!(EVENT_ARRAYS.len() == rows::EVENT_COLUMNS.len());
+
+static PAYLOADS_AND_EVENTS: LazyLock<String> =
+    LazyLock::new(|| payloads_and_events_sql(&PAYLOAD_ARRAYS, &EVENT_ARRAYS));
+
+/// The statement of [`PgTx::insert_payloads`]: `$1..` the payload columns
+/// (without `id`), then the event columns (`payload_id` holding the
+/// payload's position); returns how many payloads and events it wrote.
+fn payloads_and_events_sql(payload_types: &[&str], event_types: &[&str]) -> String {
+    let payload_columns = &rows::PAYLOAD_COLUMNS[1..];
+    let arrays = |types: &[&str], first: usize| {
+        types
+            .iter()
+            .enumerate()
+            .map(|(i, ty)| format!("${}::{ty}", first + i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let event_list = rows::EVENT_COLUMNS.join(", ");
+    let event_values = rows::EVENT_COLUMNS
+        .iter()
+        .map(|c| if *c == "payload_id" { "ids.id".to_owned() } else { format!("e.{c}") })
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "WITH ids AS MATERIALIZED (\
+           SELECT n, nextval(pg_get_serial_sequence('payloads', 'id')) AS id \
+           FROM generate_series(1, cardinality($1::text[])) AS n ORDER BY n), \
+         payload AS (INSERT INTO payloads (id, {payload_list}) \
+           SELECT ids.id, {payload_values} FROM unnest({payload_arrays}) \
+           WITH ORDINALITY AS p({payload_list}, n) JOIN ids USING (n) ORDER BY n RETURNING 1), \
+         event AS (INSERT INTO events ({event_list}) \
+           SELECT {event_values} FROM unnest({event_arrays}) \
+           WITH ORDINALITY AS e({event_list}, position) \
+           JOIN ids ON ids.n = e.payload_id ORDER BY e.position RETURNING 1) \
+         SELECT (SELECT count(*) FROM payload), (SELECT count(*) FROM event)",
+        payload_list = payload_columns.join(", "),
+        payload_values =
+            payload_columns.iter().map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", "),
+        payload_arrays = arrays(payload_types, 1),
+        event_arrays = arrays(event_types, 1 + payload_types.len()),
+    )
 }
 
 impl RowReader for PgRow {

@@ -280,6 +280,13 @@ impl WriteTx for SqliteTx<'_> {
             None => Ok(None),
         }
     }
+
+    async fn insert_payloads(
+        &mut self,
+        payloads: &[crate::PayloadRecord],
+    ) -> Result<(), StoreError> {
+        write::insert_payload_rows(self, payloads).await
+    }
 }
 
 impl RowReader for SqliteRow {

@@ -9,7 +9,10 @@ use crate::StoreError;
 use crate::backend::sql;
 use crate::codec::{self, Param, Placeholders};
 use crate::rows;
-use crate::{AuditEntry, CommitBatch, DeliveryOutcome, DeliveryStatus, ImportBatch, ImportOutcome};
+use crate::{
+    AuditEntry, CommitBatch, DeliveryOutcome, DeliveryStatus, ImportBatch, ImportOutcome,
+    PayloadRecord,
+};
 
 /// What differs between the engines' write SQL.
 pub(crate) struct Dialect {
@@ -22,7 +25,7 @@ pub(crate) struct Dialect {
 
 /// One open write transaction. Rows are read by position: the first column,
 /// or the first two.
-pub(crate) trait WriteTx {
+pub(crate) trait WriteTx: Sized {
     fn dialect(&self) -> &'static Dialect;
 
     /// Runs one statement; the number of rows it inserted or changed.
@@ -37,6 +40,10 @@ pub(crate) trait WriteTx {
 
     /// The first two columns of the first row, if any.
     async fn int_and_text(&mut self, sql: &str) -> Result<Option<(i64, String)>, StoreError>;
+
+    /// Inserts the payloads, with fresh ids in their order, and their events
+    /// in order ([`insert_payload_rows`] does it with plain statements).
+    async fn insert_payloads(&mut self, payloads: &[PayloadRecord]) -> Result<(), StoreError>;
 }
 
 /// Inserts `rows` with as few multi-row statements as the chunk sizes
@@ -219,24 +226,7 @@ pub(crate) async fn commit<T: WriteTx>(tx: &mut T, batch: &CommitBatch) -> Resul
     }
 
     if !batch.payloads.is_empty() {
-        let ids = payload_ids(tx, batch.payloads.len()).await?;
-        let mut payloads = Vec::with_capacity(ids.len());
-        let mut events = Vec::new();
-        for (payload, id) in batch.payloads.iter().zip(ids) {
-            payloads.push(vec![
-                Param::Int(id),
-                Param::Text(payload.tenant.as_str()),
-                Param::Text(payload.integration_service.as_str()),
-                Param::Text(&payload.source_kind),
-                Param::Int(codec::millis(payload.received_at)),
-                Param::Text(&payload.body),
-            ]);
-            for event in &payload.events {
-                events.push(rows::event_params(payload.tenant.as_str(), id, event)?);
-            }
-        }
-        insert_rows(tx, &sql::PAYLOAD_INSERT, rows::PAYLOAD_COLUMNS.len(), "", payloads).await?;
-        insert_rows(tx, &sql::EVENT_INSERT, rows::EVENT_COLUMNS.len(), "", events).await?;
+        tx.insert_payloads(&batch.payloads).await?;
     }
 
     let mut timeline: Vec<&TimelineEntry> = batch.timeline.iter().collect();
@@ -259,6 +249,33 @@ pub(crate) async fn commit<T: WriteTx>(tx: &mut T, batch: &CommitBatch) -> Resul
     if !batch.audit.is_empty() {
         append_audit(tx, &batch.audit).await?;
     }
+    Ok(())
+}
+
+/// [`WriteTx::insert_payloads`] with plain statements: the fresh ids, then
+/// multi-row inserts of the payloads and of the events.
+pub(crate) async fn insert_payload_rows<T: WriteTx>(
+    tx: &mut T,
+    payloads: &[PayloadRecord],
+) -> Result<(), StoreError> {
+    let ids = payload_ids(tx, payloads.len()).await?;
+    let mut rows = Vec::with_capacity(ids.len());
+    let mut events = Vec::new();
+    for (payload, id) in payloads.iter().zip(ids) {
+        rows.push(vec![
+            Param::Int(id),
+            Param::Text(payload.tenant.as_str()),
+            Param::Text(payload.integration_service.as_str()),
+            Param::Text(&payload.source_kind),
+            Param::Int(codec::millis(payload.received_at)),
+            Param::Text(&payload.body),
+        ]);
+        for event in &payload.events {
+            events.push(rows::event_params(payload.tenant.as_str(), id, event)?);
+        }
+    }
+    insert_rows(tx, &sql::PAYLOAD_INSERT, rows::PAYLOAD_COLUMNS.len(), "", rows).await?;
+    insert_rows(tx, &sql::EVENT_INSERT, rows::EVENT_COLUMNS.len(), "", events).await?;
     Ok(())
 }
 
