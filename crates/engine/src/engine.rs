@@ -163,10 +163,11 @@ struct Active {
 }
 
 impl Active {
-    fn new(mut row: Alert) -> Box<Self> {
-        let labels = PackedLabels::pack(&row.labels);
+    /// `row` with `labels` packed beside it (whatever labels `row` holds
+    /// are dropped).
+    fn new(mut row: Alert, labels: &Labels) -> Box<Self> {
         row.labels = Labels::new();
-        Box::new(Self { row, labels, touched: false })
+        Box::new(Self { row, labels: PackedLabels::pack(labels), touched: false })
     }
 
     /// The whole row, labels included.
@@ -292,14 +293,11 @@ impl Engine {
             alert.tenant = shared(&mut tenants, alert.tenant);
             alert.service = shared(&mut services, alert.service);
             engine.members.entry(alert.incident_id).or_default().insert(alert.dedup_key.clone());
-            engine
-                .alerts
-                .insert((alert.tenant.clone(), alert.dedup_key.clone()), Active::new(alert));
+            let key = (alert.tenant.clone(), alert.dedup_key.clone());
+            let labels = std::mem::take(&mut alert.labels);
+            engine.alerts.insert(key, Active::new(alert, &labels));
         }
-        engine.inhibitors = inhibit::Inhibitors::build(
-            &engine.config.inhibit,
-            engine.alerts.iter().map(|(key, active)| (key, &**active)),
-        );
+        engine.rebuild_inhibitors();
         engine
     }
 
@@ -313,10 +311,13 @@ impl Engine {
         self.has_event_rules = rules.event_rule_ids().next().is_some();
         self.rules = rules;
         self.config = config;
-        self.inhibitors = inhibit::Inhibitors::build(
-            &self.config.inhibit,
-            self.alerts.iter().map(|(key, active)| (key, &**active)),
-        );
+        self.rebuild_inhibitors();
+    }
+
+    /// Indexes the active alerts under the configuration's inhibition rules.
+    fn rebuild_inhibitors(&mut self) {
+        let alerts = self.alerts.iter().map(|(key, active)| (key, &**active));
+        self.inhibitors = inhibit::Inhibitors::build(&self.config.inhibit, alerts);
     }
 
     /// Silences that have not ended, by id.
@@ -599,9 +600,10 @@ impl Engine {
         if !self.incidents.contains_key(&id) {
             return Err(CommandError::NotOpen(id));
         }
+        let mut could_inhibit = false;
         for key in self.alert_keys_of(id, |_| true) {
-            if let Some(mut alert) = self.remove_alert(&key) {
-                self.dirty_alerts.remove(&key);
+            if let Some((mut alert, was_source)) = self.remove_alert(&key) {
+                could_inhibit |= was_source;
                 alert.status = AlertStatus::Resolved;
                 alert.resolved_at = Some(now);
                 self.retired_alerts.push(alert);
@@ -611,6 +613,10 @@ impl Engine {
             incident.active_alert_count = 0;
         }
         self.resolve_incident(now, id, actor, "resolved by hand".into(), effects);
+        // Its alerts may have been what inhibited others.
+        if could_inhibit && !self.held.is_empty() {
+            self.recheck_held(now, effects);
+        }
         Ok(())
     }
 
@@ -957,11 +963,12 @@ impl Engine {
         }
     }
 
-    /// Removes an active alert and its membership of its incident.
-    fn remove_alert(&mut self, key: &AlertKey) -> Option<Alert> {
+    /// Removes an active alert and its membership of its incident; with it,
+    /// whether it was a source of an inhibition rule (so that pages it held
+    /// back may go).
+    fn remove_alert(&mut self, key: &AlertKey) -> Option<(Alert, bool)> {
         let active = self.alerts.remove(key)?;
-        // Resolving it re-checks held pages when it was a source.
-        let _ = self.inhibitors.remove(&self.config.inhibit, &active);
+        let was_source = self.inhibitors.remove(&self.config.inhibit, &active);
         if active.touched {
             self.touched_count -= 1;
         }
@@ -973,7 +980,7 @@ impl Engine {
                 self.members.remove(&alert.incident_id);
             }
         }
-        Some(alert)
+        Some((alert, was_source))
     }
 
     // ----- silences --------------------------------------------------------
@@ -1156,8 +1163,7 @@ impl Engine {
         };
         let first_seen = (!self.flaps.contains_key(&key)).then_some(now);
         self.members.entry(incident_id).or_default().insert(key.1.clone());
-        let labels = PackedLabels::pack(&event.labels);
-        let active = Box::new(Active { row: alert, labels, touched: false });
+        let active = Active::new(alert, &event.labels);
         self.inhibitors.add(&self.config.inhibit, &key, &active);
         self.alerts.insert(key.clone(), active);
         self.dirty_alerts.insert(key.clone());
@@ -1314,7 +1320,7 @@ impl Engine {
         actor: &str,
         effects: &mut Vec<Effect>,
     ) -> EventOutcome {
-        let Some(mut alert) = self.remove_alert(key) else {
+        let Some((mut alert, could_inhibit)) = self.remove_alert(key) else {
             return EventOutcome::NONE;
         };
         alert.status = AlertStatus::Resolved;
@@ -1323,15 +1329,6 @@ impl Engine {
         alert.event_count += 1;
         let (alert_id, incident_id, first_seen) = (alert.id, alert.incident_id, alert.first_seen);
         let summary = alert.summary.clone();
-        // Only a source of an inhibition rule can have held other pages back.
-        let could_inhibit = self.config.inhibit.iter().any(|rule| {
-            domain::suppression::all_match(
-                &rule.source,
-                &alert.labels,
-                &alert.service,
-                alert.severity.as_str(),
-            )
-        });
         self.retired_alerts.push(alert);
 
         let Some(incident) = self.incidents.get_mut(&incident_id) else {

@@ -159,6 +159,21 @@ fn silences_that_make_no_sense_are_refused() {
 }
 
 #[test]
+fn resolving_the_inhibiting_incident_by_hand_releases_the_pages_it_held() {
+    let inhibit = "inhibit:\n  - id: vpn-explains-tunnels\n    source: [alertname=VpnDown]\n    target: [alertname=~Tunnel.*]\n    equal: [site]\n";
+    let mut engine = Engine::new(config(inhibit));
+    feed(&mut engine, 0, &alert("VpnDown", "fra", EventAction::Trigger));
+    let mut effects = Vec::new();
+    let tunnel = alert("TunnelDown", "fra", EventAction::Trigger);
+    engine.handle_event(at(5), &tenant("acme"), &service("acme-db"), &tunnel, &mut effects);
+    assert!(notifications(&effects).is_empty(), "held while the VPN is down: {effects:?}");
+
+    let mut effects = Vec::new();
+    engine.resolve(at(10), IncidentId(1), "user:ada", &mut effects).expect("resolve");
+    assert_eq!(notifications(&effects), ["noc #1 resolved", "noc #2 opened"]);
+}
+
+#[test]
 fn an_inhibiting_alert_holds_its_targets_until_it_resolves() {
     let inhibit = "inhibit:\n  - id: vpn-explains-tunnels\n    source: [alertname=VpnDown]\n    target: [alertname=~Tunnel.*]\n    equal: [site]\n";
     let mut engine = Engine::new(config(inhibit));
