@@ -11,7 +11,7 @@ use sqlx::postgres::{PgArguments, PgConnectOptions, PgConnection, PgPoolOptions,
 
 use crate::StoreError;
 use crate::backend::store_impl;
-use crate::codec::{self, Param, Placeholders};
+use crate::codec::{Param, Placeholders};
 use crate::rows;
 use crate::rows::RowReader;
 use crate::write::{self, Dialect, WriteTx};
@@ -77,12 +77,11 @@ impl PgStore {
         batch: &crate::ImportBatch,
     ) -> Result<crate::ImportOutcome, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let outcome = write::import(&mut PgTx(&mut tx), batch).await?;
-        if outcome.imported == 0 {
-            // Everything was imported before: leave no payload behind.
-            tx.rollback().await?;
-        } else {
+        let (outcome, keep) = write::import(&mut PgTx(&mut tx), batch).await?;
+        if keep {
             tx.commit().await?;
+        } else {
+            tx.rollback().await?;
         }
         Ok(outcome)
     }
@@ -176,17 +175,19 @@ impl WriteTx for PgTx<'_> {
         &mut self,
         payloads: &[crate::PayloadRecord],
     ) -> Result<(), StoreError> {
-        let mut payload_columns: Vec<Vec<Param<'_>>> = vec![Vec::new(); 5];
-        let mut event_columns: Vec<Vec<Param<'_>>> = vec![Vec::new(); rows::EVENT_COLUMNS.len()];
+        let mut payload_columns: Vec<Vec<Param<'_>>> = vec![Vec::new(); PAYLOAD_ARRAYS.len()];
+        let mut event_columns: Vec<Vec<Param<'_>>> = vec![Vec::new(); EVENT_ARRAYS.len()];
         for (position, payload) in (1_i64..).zip(payloads) {
-            let values = [
-                Param::Text(payload.tenant.as_str()),
-                Param::Text(payload.integration_service.as_str()),
-                Param::Text(&payload.source_kind),
-                Param::Int(codec::millis(payload.received_at)),
-                Param::Text(&payload.body),
-            ];
-            for (column, value) in payload_columns.iter_mut().zip(values) {
+            let values = rows::payload_params(
+                position,
+                &payload.tenant,
+                &payload.integration_service,
+                &payload.source_kind,
+                payload.received_at,
+                &payload.body,
+            );
+            // All but `id`, which the statement takes from the sequence.
+            for (column, value) in payload_columns.iter_mut().zip(values.into_iter().skip(1)) {
                 column.push(value);
             }
             for event in &payload.events {
@@ -197,11 +198,11 @@ impl WriteTx for PgTx<'_> {
                 }
             }
         }
-        let payload_arrays = payload_columns.into_iter().zip(PAYLOAD_ARRAYS).map(Array::of);
-        let event_arrays = event_columns.into_iter().zip(EVENT_ARRAYS).map(Array::of);
+        let payload_arrays = payload_columns.into_iter().zip(PAYLOAD_ARRAYS);
+        let event_arrays = event_columns.into_iter().zip(EVENT_ARRAYS);
         let mut query = sqlx::query(&PAYLOADS_AND_EVENTS);
-        for array in payload_arrays.chain(event_arrays) {
-            query = match array {
+        for (column, ty) in payload_arrays.chain(event_arrays) {
+            query = match Array::of(column, ty)? {
                 Array::Ints(values) => query.bind(values),
                 Array::Texts(values) => query.bind(values),
             };
@@ -228,26 +229,29 @@ enum Array {
 }
 
 impl Array {
-    /// The column as an array of `ty`.
-    fn of((column, ty): (Vec<Param<'_>>, &str)) -> Array {
-        if ty == INT8_ARRAY {
+    /// The column as an array of `ty`; a value of another type is refused.
+    fn of(column: Vec<Param<'_>>, ty: &str) -> Result<Array, StoreError> {
+        let mismatch = || StoreError::Encode {
+            what: "column array",
+            message: format!("a value that is not of the column's type {ty}"),
+        };
+        let array = if ty == INT8_ARRAY {
             let values = column.into_iter().map(|param| match param {
-                Param::Int(value) => Some(value),
-                Param::OptInt(value) => value,
-                Param::Bool(value) => Some(i64::from(value)),
-                Param::Text(_) | Param::OptText(_) | Param::Owned(_) => None,
+                Param::Int(value) => Ok(Some(value)),
+                Param::OptInt(value) => Ok(value),
+                _ => Err(mismatch()),
             });
-            return Array::Ints(values.collect());
-        }
-        let values = column.into_iter().map(|param| match param {
-            Param::Text(value) => Some(value.to_owned()),
-            Param::OptText(value) => value.map(str::to_owned),
-            Param::Owned(value) => Some(value),
-            Param::Int(value) => Some(value.to_string()),
-            Param::OptInt(value) => value.map(|v| v.to_string()),
-            Param::Bool(value) => Some(value.to_string()),
-        });
-        Array::Texts(values.collect())
+            Array::Ints(values.collect::<Result<_, _>>()?)
+        } else {
+            let values = column.into_iter().map(|param| match param {
+                Param::Text(value) => Ok(Some(value.to_owned())),
+                Param::OptText(value) => Ok(value.map(str::to_owned)),
+                Param::Owned(value) => Ok(Some(value)),
+                _ => Err(mismatch()),
+            });
+            Array::Texts(values.collect::<Result<_, _>>()?)
+        };
+        Ok(array)
     }
 }
 
@@ -264,13 +268,10 @@ const EVENT_ARRAYS: [&str; 12] = [
 const _: () = assert!(PAYLOAD_ARRAYS.len() + 1 == rows::PAYLOAD_COLUMNS.len());
 const _: () = assert!(EVENT_ARRAYS.len() == rows::EVENT_COLUMNS.len());
 
-static PAYLOADS_AND_EVENTS: LazyLock<String> =
-    LazyLock::new(|| payloads_and_events_sql(&PAYLOAD_ARRAYS, &EVENT_ARRAYS));
-
 /// The statement of [`PgTx::insert_payloads`]: `$1..` the payload columns
 /// (without `id`), then the event columns (`payload_id` holding the
 /// payload's position); returns how many payloads and events it wrote.
-fn payloads_and_events_sql(payload_types: &[&str], event_types: &[&str]) -> String {
+static PAYLOADS_AND_EVENTS: LazyLock<String> = LazyLock::new(|| {
     let payload_columns = &rows::PAYLOAD_COLUMNS[1..];
     let arrays = |types: &[&str], first: usize| {
         types
@@ -301,10 +302,10 @@ fn payloads_and_events_sql(payload_types: &[&str], event_types: &[&str]) -> Stri
         payload_list = payload_columns.join(", "),
         payload_values =
             payload_columns.iter().map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", "),
-        payload_arrays = arrays(payload_types, 1),
-        event_arrays = arrays(event_types, 1 + payload_types.len()),
+        payload_arrays = arrays(&PAYLOAD_ARRAYS, 1),
+        event_arrays = arrays(&EVENT_ARRAYS, 1 + PAYLOAD_ARRAYS.len()),
     )
-}
+});
 
 impl RowReader for PgRow {
     fn int(&self, column: &str) -> Result<i64, StoreError> {

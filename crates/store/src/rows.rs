@@ -1,7 +1,9 @@
 //! Column lists, the parameters of each row, and decoding rows back into domain values.
 
 use domain::suppression::Silence;
-use domain::{Alert, AlertId, Incident, IncidentId, SilenceId, TimelineEntry};
+use domain::{
+    Alert, AlertId, Incident, IncidentId, ServiceId, SilenceId, TenantId, TimelineEntry, Timestamp,
+};
 
 use crate::codec::{self, Param};
 use crate::{AuditEntry, AuditRecord, Delivery, EventRecord, OutboxRecord, StoreError};
@@ -191,6 +193,25 @@ pub(crate) fn alert_from_row(row: &impl RowReader) -> Result<Alert, StoreError> 
 
 pub(crate) const PAYLOAD_COLUMNS: [&str; 6] =
     ["id", "tenant", "integration_service", "source_kind", "received_at", "body"];
+
+/// A payload row of [`PAYLOAD_COLUMNS`].
+pub(crate) fn payload_params<'a>(
+    id: i64,
+    tenant: &'a TenantId,
+    service: &'a ServiceId,
+    source_kind: &'a str,
+    received_at: Timestamp,
+    body: &'a str,
+) -> Vec<Param<'a>> {
+    vec![
+        Param::Int(id),
+        Param::Text(tenant.as_str()),
+        Param::Text(service.as_str()),
+        Param::Text(source_kind),
+        Param::Int(codec::millis(received_at)),
+        Param::Text(body),
+    ]
+}
 
 /// Inserted columns; `id` comes from the database, in insertion order, so it
 /// also records the order of the events within their payload.

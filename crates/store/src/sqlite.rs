@@ -125,13 +125,7 @@ impl SqliteStore {
         &self,
         batch: &crate::ImportBatch,
     ) -> Result<crate::ImportOutcome, StoreError> {
-        // Everything imported before: roll back, leaving no payload behind.
-        self.write(|tx| {
-            ready(write::import(tx, batch)).map(|o| {
-                let keep = o.imported > 0;
-                (o, keep)
-            })
-        })
+        self.write(|tx| ready(write::import(tx, batch)))
     }
 
     /// See [`crate::Store::record_delivery`].

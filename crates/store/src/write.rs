@@ -262,14 +262,14 @@ pub(crate) async fn insert_payload_rows<T: WriteTx>(
     let mut rows = Vec::with_capacity(ids.len());
     let mut events = Vec::new();
     for (payload, id) in payloads.iter().zip(ids) {
-        rows.push(vec![
-            Param::Int(id),
-            Param::Text(payload.tenant.as_str()),
-            Param::Text(payload.integration_service.as_str()),
-            Param::Text(&payload.source_kind),
-            Param::Int(codec::millis(payload.received_at)),
-            Param::Text(&payload.body),
-        ]);
+        rows.push(rows::payload_params(
+            id,
+            &payload.tenant,
+            &payload.integration_service,
+            &payload.source_kind,
+            payload.received_at,
+            &payload.body,
+        ));
         for event in &payload.events {
             events.push(rows::event_params(payload.tenant.as_str(), id, event)?);
         }
@@ -279,23 +279,24 @@ pub(crate) async fn insert_payload_rows<T: WriteTx>(
     Ok(())
 }
 
-/// Writes an [`ImportBatch`] (see [`crate::Store::import`]). When nothing
-/// was new, the caller rolls back instead of committing.
+/// Writes an [`ImportBatch`] (see [`crate::Store::import`]); with the
+/// outcome, whether to commit: when nothing was new, the caller rolls back,
+/// leaving no payload behind.
 pub(crate) async fn import<T: WriteTx>(
     tx: &mut T,
     batch: &ImportBatch,
-) -> Result<ImportOutcome, StoreError> {
+) -> Result<(ImportOutcome, bool), StoreError> {
     // The audit chain's lock first, as every writer takes it.
     lock_audit(tx).await?;
     let payload_id = payload_ids(tx, 1).await?[0];
-    let payload = vec![
-        Param::Int(payload_id),
-        Param::Text(batch.tenant.as_str()),
-        Param::Text(batch.integration_service.as_str()),
-        Param::Text(&batch.source_kind),
-        Param::Int(codec::millis(batch.received_at)),
-        Param::Text(&batch.body),
-    ];
+    let payload = rows::payload_params(
+        payload_id,
+        &batch.tenant,
+        &batch.integration_service,
+        &batch.source_kind,
+        batch.received_at,
+        &batch.body,
+    );
     insert_rows(tx, &sql::PAYLOAD_INSERT, rows::PAYLOAD_COLUMNS.len(), "", vec![payload]).await?;
     let mut outcome = ImportOutcome::default();
     // Marked and unmarked events in separate statements, so the rows each
@@ -323,7 +324,7 @@ pub(crate) async fn import<T: WriteTx>(
         }
     }
     if outcome.imported == 0 {
-        return Ok(outcome);
+        return Ok((outcome, false));
     }
     let audit = AuditEntry {
         at: batch.received_at,
@@ -340,7 +341,7 @@ pub(crate) async fn import<T: WriteTx>(
         }),
     };
     append_audit(tx, std::slice::from_ref(&audit)).await?;
-    Ok(outcome)
+    Ok((outcome, true))
 }
 
 /// Records one delivery attempt (see [`crate::Store::record_delivery`]).
