@@ -57,8 +57,8 @@ pub(crate) mod sql {
          FROM events e JOIN payloads p ON p.tenant = e.tenant AND p.id = e.payload_id \
          WHERE e.engine_pending ORDER BY e.id LIMIT $1";
     /// Clears one event's engine mark; touches no row that is not marked.
-    pub(crate) const ENGINE_HANDLED: &str =
-        "UPDATE events SET engine_pending = FALSE, alert_id = $2 WHERE id = $1 AND engine_pending";
+    pub(crate) const ENGINE_HANDLED: &str = "UPDATE events SET engine_pending = FALSE, alert_id = $2 WHERE id = $1 AND engine_pending \
+         AND ($2 IS NULL OR EXISTS (SELECT 1 FROM alerts a WHERE a.id = $2 AND a.tenant = events.tenant))";
     pub(crate) static TIMELINE_INSERT: LazyLock<String> = LazyLock::new(|| {
         format!("INSERT INTO timeline ({})", column_list(&rows::TIMELINE_COLUMNS))
     });
@@ -176,6 +176,14 @@ macro_rules! store_impl {
 
             /// Applies the migrations not yet applied, all in one transaction.
             pub async fn migrate(&self) -> Result<(), $crate::StoreError> {
+                self.migrate_through(i64::MAX).await
+            }
+
+            /// Applies the migrations not yet applied up to `version`.
+            pub(crate) async fn migrate_through(
+                &self,
+                version: i64,
+            ) -> Result<(), $crate::StoreError> {
                 use $crate::rows::RowReader as _;
                 let mut tx = self.pool.begin_with($begin_write).await?;
                 for statement in $migration_lock {
@@ -188,7 +196,8 @@ macro_rules! store_impl {
                     .iter()
                     .map(|row| Ok((row.int("version")?, row.text("checksum")?)))
                     .collect::<Result<Vec<_>, $crate::StoreError>>()?;
-                for migration in $crate::migrate::pending($migrations, &applied)? {
+                let pending = $crate::migrate::pending($migrations, &applied)?;
+                for migration in pending.into_iter().filter(|m| m.version <= version) {
                     sqlx::Executor::execute(&mut *tx, migration.sql).await.map_err(|source| {
                         $crate::StoreError::Migration { version: migration.version, source }
                     })?;

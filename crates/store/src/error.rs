@@ -41,6 +41,9 @@ pub enum StoreError {
     /// An upsert named an existing row of another tenant; rows never change tenant.
     #[error("{table} row {id} belongs to another tenant")]
     TenantMismatch { table: &'static str, id: i64 },
+    /// Rows of a commit named incidents or alerts that do not exist in their tenant.
+    #[error("{count} of the rows written refer to {table} that do not exist in their tenant")]
+    DanglingReference { table: &'static str, count: i64 },
     /// `record_delivery` for a row that is not pending (or not of that incident).
     #[error("no pending delivery {id} for incident {incident_id} of tenant {tenant}")]
     DeliveryNotPending { id: i64, incident_id: i64, tenant: String },

@@ -8,10 +8,13 @@
 //! that compare a stored value with the one they wrote should write
 //! millisecond-precision timestamps (see [`truncate_to_millis`]).
 //!
-//! The database itself enforces the invariants: every row carries its tenant
-//! (and rows refer to each other only within one tenant), at most one open
-//! incident per `(tenant, group_key)`, at most one unresolved alert per
-//! `(tenant, dedup_key)`, and an append-only, hash-chained audit log.
+//! The database itself enforces the invariants: every row carries its tenant,
+//! at most one open incident per `(tenant, group_key)`, at most one
+//! unresolved alert per `(tenant, dedup_key)`, and an append-only,
+//! hash-chained audit log. That rows refer to each other only within one
+//! tenant is checked by every commit, one query per referenced table, in
+//! the same transaction (foreign keys checked it row by row until schema
+//! version 6).
 
 mod backend;
 mod codec;
@@ -74,15 +77,23 @@ macro_rules! dispatch {
 impl Store {
     /// `postgres://…` or `postgresql://…` opens PostgreSQL; anything else is
     /// the path of an SQLite file (or a `sqlite:` URL), created if missing,
-    /// in WAL mode with `synchronous=FULL`, foreign keys on and a busy
-    /// timeout. Runs the migrations.
+    /// in WAL mode with `synchronous=FULL` and a busy timeout. Runs the
+    /// migrations.
     pub async fn open(target: &str) -> Result<Store, StoreError> {
+        Self::open_at_version(target, i64::MAX).await
+    }
+
+    /// [`Store::open`], migrating no further than `version`: for tests of
+    /// an upgrade from an older schema.
+    #[doc(hidden)]
+    pub async fn open_at_version(target: &str, version: i64) -> Result<Store, StoreError> {
         let store = if is_postgres_url(target) {
             Store::Postgres(PgStore::connect(target).await?)
         } else {
             Store::Sqlite(SqliteStore::connect(target).await?)
         };
-        store.migrate().await?;
+        let opened = &store;
+        dispatch!(opened, inner => inner.migrate_through(version).await)?;
         Ok(store)
     }
 

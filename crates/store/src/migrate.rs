@@ -38,6 +38,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "events_unindexed_by_alert",
         sql: include_str!("../migrations/sqlite/0005_events_unindexed_by_alert.sql"),
     },
+    Migration {
+        version: 6,
+        name: "no_foreign_keys",
+        sql: include_str!("../migrations/sqlite/0006_no_foreign_keys.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -65,6 +70,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 5,
         name: "events_unindexed_by_alert",
         sql: include_str!("../migrations/postgres/0005_events_unindexed_by_alert.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "no_foreign_keys",
+        sql: include_str!("../migrations/postgres/0006_no_foreign_keys.sql"),
     },
 ];
 

@@ -168,6 +168,23 @@ impl WriteTx for PgTx<'_> {
         }
     }
 
+    /// One statement, whatever the number of references: the ids and the
+    /// tenants go as two arrays.
+    async fn missing_parents(
+        &mut self,
+        parent: write::Parent,
+        refs: &[(i64, &str)],
+    ) -> Result<i64, StoreError> {
+        let sql = match parent {
+            write::Parent::Incidents => &*MISSING_INCIDENTS,
+            write::Parent::Alerts => &*MISSING_ALERTS,
+        };
+        let ids: Vec<i64> = refs.iter().map(|&(id, _)| id).collect();
+        let tenants: Vec<&str> = refs.iter().map(|&(_, tenant)| tenant).collect();
+        let row = sqlx::query(sql).bind(ids).bind(tenants).fetch_one(&mut *self.0).await?;
+        Ok(row.try_get(0)?)
+    }
+
     /// One statement, one round trip, whatever the number of rows: each
     /// column goes as an array, the payloads take ids from the sequence in
     /// their order, and each event joins its payload by position.
@@ -271,6 +288,20 @@ const _: () = assert!(EVENT_ARRAYS.len() == rows::EVENT_COLUMNS.len());
 /// The statement of [`PgTx::insert_payloads`]: `$1..` the payload columns
 /// (without `id`), then the event columns (`payload_id` holding the
 /// payload's position); returns how many payloads and events it wrote.
+/// How many (id, tenant) pairs of `$1` and `$2` name no row of the table.
+/// A scalar subquery, not `NOT EXISTS`: the planner would turn that into an
+/// anti-join, and for the hundred rows it guesses an array holds, scan the
+/// whole table with a hash, at every commit.
+fn missing_parents_sql(table: &str) -> String {
+    format!(
+        "SELECT count(*) FROM unnest($1::bigint[], $2::text[]) AS r(id, tenant) \
+         WHERE (SELECT p.tenant FROM {table} p WHERE p.id = r.id) IS DISTINCT FROM r.tenant"
+    )
+}
+
+static MISSING_INCIDENTS: LazyLock<String> = LazyLock::new(|| missing_parents_sql("incidents"));
+static MISSING_ALERTS: LazyLock<String> = LazyLock::new(|| missing_parents_sql("alerts"));
+
 static PAYLOADS_AND_EVENTS: LazyLock<String> = LazyLock::new(|| {
     let payload_columns = &rows::PAYLOAD_COLUMNS[1..];
     let arrays = |types: &[&str], first: usize| {

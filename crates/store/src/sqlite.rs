@@ -281,6 +281,14 @@ impl WriteTx for SqliteTx<'_> {
     ) -> Result<(), StoreError> {
         write::insert_payload_rows(self, payloads).await
     }
+
+    async fn missing_parents(
+        &mut self,
+        parent: write::Parent,
+        refs: &[(i64, &str)],
+    ) -> Result<i64, StoreError> {
+        write::count_missing_parents(self, parent, refs).await
+    }
 }
 
 impl RowReader for SqliteRow {

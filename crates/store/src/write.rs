@@ -3,6 +3,8 @@
 //! one writer connection, where the whole transaction is one blocking call
 //! instead of a thread hand-off per statement.
 
+use std::collections::BTreeSet;
+
 use domain::{AlertStatus, IncidentStatus, TimelineEntry};
 
 use crate::StoreError;
@@ -44,6 +46,30 @@ pub(crate) trait WriteTx: Sized {
     /// Inserts the payloads, with fresh ids in their order, and their events
     /// in order ([`insert_payload_rows`] does it with plain statements).
     async fn insert_payloads(&mut self, payloads: &[PayloadRecord]) -> Result<(), StoreError>;
+
+    /// How many of `refs`, each an id and a tenant, name no row of `parent`
+    /// in that tenant ([`count_missing_parents`] does it with plain statements).
+    async fn missing_parents(
+        &mut self,
+        parent: Parent,
+        refs: &[(i64, &str)],
+    ) -> Result<i64, StoreError>;
+}
+
+/// The tables other rows refer to by id, within their tenant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Parent {
+    Incidents,
+    Alerts,
+}
+
+impl Parent {
+    pub(crate) fn table(self) -> &'static str {
+        match self {
+            Parent::Incidents => "incidents",
+            Parent::Alerts => "alerts",
+        }
+    }
 }
 
 /// Inserts `rows` with as few multi-row statements as the chunk sizes
@@ -218,8 +244,8 @@ pub(crate) async fn commit<T: WriteTx>(tx: &mut T, batch: &CommitBatch) -> Resul
             vec![Param::Int(handled.event_id), Param::OptInt(handled.alert_id.map(|id| id.0))];
         if tx.execute(sql::ENGINE_HANDLED, params).await? != 1 {
             return Err(StoreError::Corrupt(format!(
-                "imported event {} is not waiting for the engine; \
-                 is another server writing to this database?",
+                "imported event {} is not waiting for the engine, or its alert is not of \
+                 its tenant; is another server writing to this database?",
                 handled.event_id
             )));
         }
@@ -235,6 +261,7 @@ pub(crate) async fn commit<T: WriteTx>(tx: &mut T, batch: &CommitBatch) -> Resul
             timeline.push(&delivery.timeline);
         }
     }
+    check_references(tx, batch, &timeline).await?;
     if !timeline.is_empty() {
         let params = timeline.into_iter().map(rows::timeline_params).collect();
         insert_rows(tx, &sql::TIMELINE_INSERT, rows::TIMELINE_COLUMNS.len(), "", params).await?;
@@ -250,6 +277,66 @@ pub(crate) async fn commit<T: WriteTx>(tx: &mut T, batch: &CommitBatch) -> Resul
         append_audit(tx, &batch.audit).await?;
     }
     Ok(())
+}
+
+/// Refuses the transaction when a row of `batch` names an incident or an
+/// alert that does not exist in the row's own tenant: what foreign keys
+/// checked before migration 6, row by row and locking each parent on
+/// PostgreSQL, here one query per parent table. The parents the batch
+/// writes itself are written by now.
+async fn check_references<T: WriteTx>(
+    tx: &mut T,
+    batch: &CommitBatch,
+    timeline: &[&TimelineEntry],
+) -> Result<(), StoreError> {
+    let mut incidents = BTreeSet::new();
+    incidents.extend(batch.alerts.iter().map(|a| (a.incident_id.0, a.tenant.as_str())));
+    incidents.extend(timeline.iter().map(|t| (t.incident_id.0, t.tenant.as_str())));
+    incidents.extend(batch.outbox.iter().map(|o| {
+        let notification = &o.notification;
+        (notification.incident_id.0, notification.tenant.as_str())
+    }));
+    let mut alerts = BTreeSet::new();
+    for payload in &batch.payloads {
+        let tenant = payload.tenant.as_str();
+        alerts.extend(payload.events.iter().filter_map(|e| e.alert_id.map(|a| (a.0, tenant))));
+    }
+    for (parent, refs) in [(Parent::Incidents, incidents), (Parent::Alerts, alerts)] {
+        if refs.is_empty() {
+            continue;
+        }
+        let refs: Vec<(i64, &str)> = refs.into_iter().collect();
+        let missing = tx.missing_parents(parent, &refs).await?;
+        if missing > 0 {
+            return Err(StoreError::DanglingReference { table: parent.table(), count: missing });
+        }
+    }
+    Ok(())
+}
+
+/// [`WriteTx::missing_parents`] with plain statements: a `VALUES` list of
+/// the references per chunk, each counting those without their row.
+pub(crate) async fn count_missing_parents<T: WriteTx>(
+    tx: &mut T,
+    parent: Parent,
+    refs: &[(i64, &str)],
+) -> Result<i64, StoreError> {
+    let placeholders = tx.dialect().placeholders;
+    // `IS NOT` is SQLite's null-safe inequality: a missing row counts.
+    let tail = format!(
+        ") AS r WHERE (SELECT p.tenant FROM {} p WHERE p.id = r.column1) IS NOT r.column2",
+        parent.table()
+    );
+    let mut rest = refs;
+    let mut missing = 0;
+    for size in codec::chunk_sizes(refs.len()) {
+        let (chunk, after) = rest.split_at(size);
+        rest = after;
+        let sql = codec::values_sql("SELECT count(*) FROM (", 2, size, &tail, placeholders);
+        let params = chunk.iter().flat_map(|&(id, tenant)| [Param::Int(id), Param::Text(tenant)]);
+        missing += tx.ints(&sql, params.collect()).await?.first().copied().unwrap_or(0);
+    }
+    Ok(missing)
 }
 
 /// [`WriteTx::insert_payloads`] with plain statements: the fresh ids, then

@@ -27,14 +27,25 @@ enum Cleanup {
 }
 
 async fn sqlite() -> TestDatabase {
+    sqlite_at(i64::MAX).await
+}
+
+/// A fresh SQLite database migrated no further than `version`.
+async fn sqlite_at(version: i64) -> TestDatabase {
     let dir = tempfile::tempdir().expect("creating a temporary directory");
     let target = dir.path().join("watchfloor.sqlite").to_string_lossy().into_owned();
-    let store = Store::open(&target).await.expect("opening a fresh SQLite database");
+    let store =
+        Store::open_at_version(&target, version).await.expect("opening a fresh SQLite database");
     assert_eq!(store.engine_name(), "sqlite");
     TestDatabase { store, target, cleanup: Cleanup::Sqlite { _dir: dir } }
 }
 
 async fn postgres() -> TestDatabase {
+    postgres_at(i64::MAX).await
+}
+
+/// A fresh PostgreSQL database migrated no further than `version`.
+async fn postgres_at(version: i64) -> TestDatabase {
     let admin_url = std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| {
         panic!(
             "{POSTGRES_URL_VAR} is not set. The PostgreSQL half of the storage conformance \
@@ -53,7 +64,9 @@ async fn postgres() -> TestDatabase {
         .unwrap_or_else(|e| panic!("creating database {database}: {e}"));
     let _ = admin.close().await;
     let target = with_database(&admin_url, &database);
-    let store = Store::open(&target).await.expect("opening a fresh PostgreSQL database");
+    let store = Store::open_at_version(&target, version)
+        .await
+        .expect("opening a fresh PostgreSQL database");
     assert_eq!(store.engine_name(), "postgres");
     TestDatabase { store, target, cleanup: Cleanup::Postgres { admin_url, database } }
 }
@@ -122,6 +135,11 @@ macro_rules! conformance {
             async fn reopening_migrates_nothing_and_keeps_data() {
                 crate::sqlite().await.run(crate::suite::reopening_migrates_nothing_and_keeps_data).await;
             }
+
+            #[tokio::test]
+            async fn upgrading_to_version_6_keeps_every_row() {
+                crate::sqlite_at(5).await.run(crate::suite::upgrading_to_version_6_keeps_every_row).await;
+            }
         }
 
         mod postgres {
@@ -138,6 +156,11 @@ macro_rules! conformance {
             #[tokio::test]
             async fn reopening_migrates_nothing_and_keeps_data() {
                 crate::postgres().await.run(crate::suite::reopening_migrates_nothing_and_keeps_data).await;
+            }
+
+            #[tokio::test]
+            async fn upgrading_to_version_6_keeps_every_row() {
+                crate::postgres_at(5).await.run(crate::suite::upgrading_to_version_6_keeps_every_row).await;
             }
         }
     };

@@ -8,17 +8,24 @@ use watchfloor_store::{
 use crate::fixtures::*;
 
 pub async fn migrating_twice_is_a_no_op(store: &Store) {
-    assert_eq!(store.schema_version().await.expect("version"), 5);
+    assert_eq!(store.schema_version().await.expect("version"), 6);
     store.commit(&opening(vec![incident(1, "acme", "g")])).await.expect("commit");
     let before = counts(store).await;
     store.migrate().await.expect("second migrate");
     store.migrate().await.expect("third migrate");
-    assert_eq!(store.schema_version().await.expect("version"), 5);
+    assert_eq!(store.schema_version().await.expect("version"), 6);
     assert_eq!(counts(store).await, before);
     let versions = texts(store, "SELECT name FROM schema_migrations ORDER BY version").await;
     assert_eq!(
         versions,
-        ["initial", "triage", "import", "import_engine", "events_unindexed_by_alert"]
+        [
+            "initial",
+            "triage",
+            "import",
+            "import_engine",
+            "events_unindexed_by_alert",
+            "no_foreign_keys"
+        ]
     );
 }
 
@@ -28,8 +35,59 @@ pub async fn reopening_migrates_nothing_and_keeps_data(store: Store, target: Str
     store.close().await;
     let reopened = Store::open(&target).await.expect("reopening");
     assert_eq!(counts(&reopened).await, before);
-    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 5);
+    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 6);
     reopened.close().await;
+}
+
+/// A store at schema version 5 (foreign keys, rebuilt away by version 6 on
+/// SQLite) upgrades with every row as it was, and still refuses rows that
+/// refer outside their tenant or break a uniqueness rule.
+pub async fn upgrading_to_version_6_keeps_every_row(store: Store, _target: String) {
+    assert_eq!(store.schema_version().await.expect("version"), 5);
+    let open = incident(1, "acme", "g");
+    let alerts = vec![alert(1, &open, "k1"), resolved_alert(alert(2, &open, "k2"))];
+    let events = vec![event(Some(1), "k1"), event(Some(2), "k2"), event(None, "k3")];
+    let batch = CommitBatch {
+        incidents: vec![open.clone()],
+        alerts,
+        payloads: vec![payload("acme", "{\"n\": 1}", events)],
+        timeline: vec![timeline(&open, 1, TimelineKind::Note, "before the upgrade")],
+        outbox: vec![outbox(&open, "noc", 5)],
+        ..CommitBatch::default()
+    };
+    store.commit(&batch).await.expect("commit at version 5");
+    let dumps = [
+        "SELECT id || '|' || tenant || '|' || incident_id || '|' || dedup_key || '|' || status \
+         || '|' || labels || '|' || first_seen || '|' || event_count FROM alerts ORDER BY id",
+        "SELECT id || '|' || tenant || '|' || payload_id || '|' || COALESCE(alert_id, 0) || '|' \
+         || dedup_key || '|' || labels || '|' || details FROM events ORDER BY id",
+        "SELECT tenant || '|' || incident_id || '|' || at || '|' || kind || '|' || message \
+         FROM timeline ORDER BY seq",
+        "SELECT id || '|' || tenant || '|' || incident_id || '|' || channel || '|' || status \
+         || '|' || body FROM outbox ORDER BY id",
+    ];
+    let mut before = Vec::new();
+    for sql in dumps {
+        before.push(texts(&store, sql).await);
+    }
+    let counted = counts(&store).await;
+
+    store.migrate().await.expect("migrating to version 6");
+    assert_eq!(store.schema_version().await.expect("version"), 6);
+    assert_eq!(counts(&store).await, counted);
+    for (sql, before) in dumps.iter().zip(before) {
+        assert_eq!(texts(&store, sql).await, before, "{sql}");
+    }
+    let duplicate = CommitBatch { alerts: vec![alert(3, &open, "k1")], ..CommitBatch::default() };
+    assert!(store.commit(&duplicate).await.is_err(), "a second unresolved alert for k1");
+    rows_refer_only_within_their_tenant(&store).await;
+    store.close().await;
+}
+
+fn resolved_alert(mut alert: domain::Alert) -> domain::Alert {
+    alert.status = AlertStatus::Resolved;
+    alert.resolved_at = Some(at(50));
+    alert
 }
 
 pub async fn commit_round_trips_every_field(store: &Store) {
