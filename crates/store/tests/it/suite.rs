@@ -938,6 +938,21 @@ pub async fn imported_events_wait_for_the_engine_once(store: &Store) {
     assert!(store.commit(&twice).await.is_err(), "an event is handled once");
     assert_eq!(counts(store).await, before);
 
+    // Linking it to an alert of another tenant fails the whole commit too.
+    let globex = incident(3, "globex", "g");
+    let foreign = alert(3, &globex, "k");
+    let elsewhere = CommitBatch {
+        incidents: vec![globex.clone()],
+        alerts: vec![foreign.clone()],
+        handled_imports: vec![watchfloor_store::HandledImport {
+            event_id: pending[1].event_id,
+            alert_id: Some(foreign.id),
+        }],
+        ..CommitBatch::default()
+    };
+    assert!(store.commit(&elsewhere).await.is_err(), "an event's alert is of its tenant");
+    assert_eq!(counts(store).await, before);
+
     // Handled without an alert (a rule dropped it): the mark goes all the same.
     let dropped = CommitBatch {
         handled_imports: vec![watchfloor_store::HandledImport {
