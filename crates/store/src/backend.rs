@@ -56,9 +56,11 @@ pub(crate) mod sql {
          p.integration_service, p.source_kind, p.received_at, e.details \
          FROM events e JOIN payloads p ON p.tenant = e.tenant AND p.id = e.payload_id \
          WHERE e.engine_pending ORDER BY e.id LIMIT $1";
-    /// Clears one event's engine mark; touches no row that is not marked.
-    pub(crate) const ENGINE_HANDLED: &str = "UPDATE events SET engine_pending = FALSE, alert_id = $2 WHERE id = $1 AND engine_pending \
-         AND ($2 IS NULL OR EXISTS (SELECT 1 FROM alerts a WHERE a.id = $2 AND a.tenant = events.tenant))";
+    /// Clears one event's engine mark and links it to its alert, which must
+    /// be of the event's tenant; touches no row that is not marked.
+    pub(crate) const ENGINE_HANDLED: &str = "UPDATE events SET engine_pending = FALSE, alert_id = $2 \
+         WHERE id = $1 AND engine_pending AND ($2 IS NULL OR EXISTS \
+         (SELECT 1 FROM alerts a WHERE a.id = $2 AND a.tenant = events.tenant))";
     pub(crate) static TIMELINE_INSERT: LazyLock<String> = LazyLock::new(|| {
         format!("INSERT INTO timeline ({})", column_list(&rows::TIMELINE_COLUMNS))
     });

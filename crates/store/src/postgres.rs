@@ -285,9 +285,6 @@ const EVENT_ARRAYS: [&str; 12] = [
 const _: () = assert!(PAYLOAD_ARRAYS.len() + 1 == rows::PAYLOAD_COLUMNS.len());
 const _: () = assert!(EVENT_ARRAYS.len() == rows::EVENT_COLUMNS.len());
 
-/// The statement of [`PgTx::insert_payloads`]: `$1..` the payload columns
-/// (without `id`), then the event columns (`payload_id` holding the
-/// payload's position); returns how many payloads and events it wrote.
 /// How many (id, tenant) pairs of `$1` and `$2` name no row of the table.
 /// A scalar subquery, not `NOT EXISTS`: the planner would turn that into an
 /// anti-join, and for the hundred rows it guesses an array holds, scan the
@@ -302,6 +299,9 @@ fn missing_parents_sql(table: &str) -> String {
 static MISSING_INCIDENTS: LazyLock<String> = LazyLock::new(|| missing_parents_sql("incidents"));
 static MISSING_ALERTS: LazyLock<String> = LazyLock::new(|| missing_parents_sql("alerts"));
 
+/// The statement of [`PgTx::insert_payloads`]: `$1..` the payload columns
+/// (without `id`), then the event columns (`payload_id` holding the
+/// payload's position); returns how many payloads and events it wrote.
 static PAYLOADS_AND_EVENTS: LazyLock<String> = LazyLock::new(|| {
     let payload_columns = &rows::PAYLOAD_COLUMNS[1..];
     let arrays = |types: &[&str], first: usize| {
