@@ -291,7 +291,7 @@ const _: () = assert!(EVENT_ARRAYS.len() == rows::EVENT_COLUMNS.len());
 /// whole table with a hash, at every commit.
 fn missing_parents_sql(table: &str) -> String {
     format!(
-        "SELECT count(*) FROM unnest($1::bigint[], $2::text[]) AS r(id, tenant) \
+        "SELECT count(*) FROM unnest($1::{INT8_ARRAY}, $2::{TEXT_ARRAY}) AS r(id, tenant) \
          WHERE (SELECT p.tenant FROM {table} p WHERE p.id = r.id) IS DISTINCT FROM r.tenant"
     )
 }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use domain::{AlertStatus, IncidentStatus, TimelineEntry};
+use domain::{Alert, AlertStatus, Incident, IncidentStatus, TimelineEntry};
 
 use crate::StoreError;
 use crate::backend::sql;
@@ -261,7 +261,7 @@ pub(crate) async fn commit<T: WriteTx>(tx: &mut T, batch: &CommitBatch) -> Resul
             timeline.push(&delivery.timeline);
         }
     }
-    check_references(tx, batch, &timeline).await?;
+    check_references(tx, batch, (&incidents, &alerts), &timeline).await?;
     if !timeline.is_empty() {
         let params = timeline.into_iter().map(rows::timeline_params).collect();
         insert_rows(tx, &sql::TIMELINE_INSERT, rows::TIMELINE_COLUMNS.len(), "", params).await?;
@@ -282,11 +282,13 @@ pub(crate) async fn commit<T: WriteTx>(tx: &mut T, batch: &CommitBatch) -> Resul
 /// Refuses the transaction when a row of `batch` names an incident or an
 /// alert that does not exist in the row's own tenant: what foreign keys
 /// checked before migration 6, row by row and locking each parent on
-/// PostgreSQL, here one query per parent table. The parents the batch
-/// writes itself are written by now.
+/// PostgreSQL, here one query per parent table. A parent the batch upserted
+/// itself needs no query: its upsert already refused a row of another
+/// tenant, so it exists in the tenant it was written with.
 async fn check_references<T: WriteTx>(
     tx: &mut T,
     batch: &CommitBatch,
+    (upserted_incidents, upserted_alerts): (&[&Incident], &[&Alert]),
     timeline: &[&TimelineEntry],
 ) -> Result<(), StoreError> {
     let mut incidents = BTreeSet::new();
@@ -296,10 +298,16 @@ async fn check_references<T: WriteTx>(
         let notification = &o.notification;
         (notification.incident_id.0, notification.tenant.as_str())
     }));
+    for incident in upserted_incidents {
+        incidents.remove(&(incident.id.0, incident.tenant.as_str()));
+    }
     let mut alerts = BTreeSet::new();
     for payload in &batch.payloads {
         let tenant = payload.tenant.as_str();
         alerts.extend(payload.events.iter().filter_map(|e| e.alert_id.map(|a| (a.0, tenant))));
+    }
+    for alert in upserted_alerts {
+        alerts.remove(&(alert.id.0, alert.tenant.as_str()));
     }
     for (parent, refs) in [(Parent::Incidents, incidents), (Parent::Alerts, alerts)] {
         if refs.is_empty() {

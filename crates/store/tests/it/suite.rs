@@ -368,7 +368,13 @@ pub async fn rows_refer_only_within_their_tenant(store: &Store) {
     foreign_notification.notification.tenant = tenant("globex");
     let refused = [
         CommitBatch { alerts: vec![foreign_alert], ..CommitBatch::default() },
-        CommitBatch { timeline: vec![foreign_entry], ..CommitBatch::default() },
+        CommitBatch { timeline: vec![foreign_entry.clone()], ..CommitBatch::default() },
+        // The same, beside an update of the incident the entry names.
+        CommitBatch {
+            incidents: vec![acme.clone()],
+            timeline: vec![foreign_entry],
+            ..CommitBatch::default()
+        },
         CommitBatch { outbox: vec![foreign_notification], ..CommitBatch::default() },
         CommitBatch {
             timeline: vec![timeline(&incident(42, "acme", "none"), 1, TimelineKind::Note, "x")],
