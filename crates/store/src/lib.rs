@@ -12,9 +12,9 @@
 //! at most one open incident per `(tenant, group_key)`, at most one
 //! unresolved alert per `(tenant, dedup_key)`, and an append-only,
 //! hash-chained audit log. That rows refer to each other only within one
-//! tenant is checked by every commit, one query per referenced table, in
-//! the same transaction (foreign keys checked it row by row until schema
-//! version 6).
+//! tenant is checked by every commit, at most one query per referenced
+//! table, in the same transaction (foreign keys checked it row by row until
+//! schema version 6).
 
 mod backend;
 mod codec;
