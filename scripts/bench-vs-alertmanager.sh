@@ -13,8 +13,9 @@
 #              batches of BENCH_STEADY_BATCH, 10% resolving, with end-to-end probes
 #   e2e-idle   end-to-end probes only (post → webhook arrival), no other load
 #   flat-bN    flat out with batches of N (BENCH_BATCHES) for BENCH_FLAT_SECS
-#   fill-N / growth-N   grow to N active alerts (BENCH_GROWTH), then time
-#              BENCH_GROWTH_PROBE re-sends of random active alerts at that size
+#   fill-N / growth-N   grow to N active alerts (BENCH_GROWTH), wait until the system
+#              is quiet (at most BENCH_SETTLE_SECS), then time BENCH_GROWTH_PROBE
+#              re-sends of random active alerts at that size
 #
 # Other knobs: BENCH_SYSTEMS (alertmanager watchfloor-sqlite watchfloor-postgres),
 # BENCH_WORKLOADS (steady e2e-idle flat growth), BENCH_CONCURRENCY, BENCH_PROBE_RATE,
@@ -41,11 +42,11 @@ say() { printf '==> %s\n' "$*" >&2; }
 scale=${BENCH_SCALE:-small}
 case $scale in
   tiny)  d_rate=500;  d_secs=3;  d_distinct=2000;  d_flat=2;  d_growth="1000 5000";
-         d_probe=1000;  d_probe_rate=20; d_e2e_secs=2 ;;
+         d_probe=1000;  d_probe_rate=20; d_e2e_secs=2;  d_settle=10 ;;
   small) d_rate=5000; d_secs=15; d_distinct=50000; d_flat=10; d_growth="10000 100000";
-         d_probe=20000; d_probe_rate=20; d_e2e_secs=5 ;;
+         d_probe=20000; d_probe_rate=20; d_e2e_secs=5;  d_settle=120 ;;
   full)  d_rate=5000; d_secs=60; d_distinct=50000; d_flat=30; d_growth="10000 100000 1000000";
-         d_probe=50000; d_probe_rate=20; d_e2e_secs=15 ;;
+         d_probe=50000; d_probe_rate=20; d_e2e_secs=15; d_settle=300 ;;
   *) echo "BENCH_SCALE is tiny, small or full, not $scale" >&2; exit 2 ;;
 esac
 steady_rate=${BENCH_STEADY_RATE:-$d_rate}
@@ -59,6 +60,7 @@ growth_probe=${BENCH_GROWTH_PROBE:-$d_probe}
 probe_rate=${BENCH_PROBE_RATE:-$d_probe_rate}
 e2e_secs=${BENCH_E2E_SECS:-$d_e2e_secs}
 concurrency=${BENCH_CONCURRENCY:-32}
+settle_secs=${BENCH_SETTLE_SECS:-$d_settle}
 systems=${BENCH_SYSTEMS:-"alertmanager watchfloor-sqlite watchfloor-postgres"}
 workloads=${BENCH_WORKLOADS:-"steady e2e-idle flat growth"}
 am_group_interval=${BENCH_AM_GROUP_INTERVAL:-5m}
@@ -234,6 +236,44 @@ EOF
   esac
 }
 
+# CPU ticks (1/100 s) used so far by the server and, on PostgreSQL, by the
+# database's processes.
+cpu_ticks() { # SYSTEM
+  local pids=("$server_pid") total=0 pid fields
+  if [ "$1" = watchfloor-postgres ] && [ -n "$db_pid" ]; then
+    pids+=("$db_pid" $(pgrep -P "$db_pid" || true))
+  fi
+  for pid in "${pids[@]}"; do
+    # utime and stime: the 14th and 15th fields, the 12th and 13th after the ") ".
+    fields=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
+    read -r -a fields <<<"$fields"
+    total=$((total + fields[11] + fields[12]))
+  done
+  echo "$total"
+}
+
+# Waits until the system is quiet (under 5 % of a core for two seconds in a
+# row, at most BENCH_SETTLE_SECS), so that a growth probe measures re-sends at
+# that size, not the background work its fill left behind (PostgreSQL's
+# autovacuum of the table it just filled, a garbage collection). The fill's
+# own figures are in its row.
+settle() { # SYSTEM
+  local quiet=0 waited=0 before after
+  while [ "$waited" -lt "$settle_secs" ]; do
+    before=$(cpu_ticks "$1")
+    sleep 1
+    after=$(cpu_ticks "$1")
+    waited=$((waited + 1))
+    if [ $((after - before)) -le 5 ]; then
+      quiet=$((quiet + 1))
+      [ "$quiet" -ge 2 ] && { say "$1 quiet after ${waited} s"; return 0; }
+    else
+      quiet=0
+    fi
+  done
+  say "$1 still busy after ${settle_secs} s; measuring anyway"
+}
+
 load() { # SYSTEM WORKLOAD ARGS...
   local system=$1 workload=$2
   shift 2
@@ -274,6 +314,7 @@ for system in $systems; do
           load "$system" "fill-$size" --pattern sequential --offset "$previous" \
             --distinct $((size - previous)) --max-alerts $((size - previous)) --batch-size 100 \
             --resolve-ratio 0 --concurrency "$concurrency" --duration 3600
+          settle "$system"
           load "$system" "growth-$size" --pattern random --distinct "$size" \
             --max-alerts "$growth_probe" --batch-size 100 --resolve-ratio 0 \
             --concurrency "$concurrency" --duration 600

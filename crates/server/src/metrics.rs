@@ -70,6 +70,11 @@ const HELP: &[(&str, &str, &str)] = &[
         "From request received to committed, by kind.",
     ),
     (
+        "watchfloor_commit_seconds",
+        "histogram",
+        "How long the engine loop's transactions took to write and commit, failed ones included.",
+    ),
+    (
         "watchfloor_commit_batch_jobs",
         "histogram",
         "Requests committed together in one transaction.",

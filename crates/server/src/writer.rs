@@ -420,7 +420,10 @@ impl EngineLoop {
         batch.silences = changes.silences;
         let queued = batch.outbox.len();
 
-        match self.store.commit(&batch).await {
+        let started = Instant::now();
+        let committed = self.store.commit(&batch).await;
+        self.metrics.observe("watchfloor_commit_seconds", &[], started.elapsed().as_secs_f64());
+        match committed {
             Ok(()) => {
                 self.signals.touches.committed(&changes.touched, &written_rows);
                 self.metrics.inc("watchfloor_commits_total", &[]);

@@ -43,6 +43,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "no_foreign_keys",
         sql: include_str!("../migrations/sqlite/0006_no_foreign_keys.sql"),
     },
+    Migration {
+        version: 7,
+        name: "tenant_in_primary_keys",
+        sql: include_str!("../migrations/sqlite/0007_tenant_in_primary_keys.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -75,6 +80,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 6,
         name: "no_foreign_keys",
         sql: include_str!("../migrations/postgres/0006_no_foreign_keys.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "tenant_in_primary_keys",
+        sql: include_str!("../migrations/postgres/0007_tenant_in_primary_keys.sql"),
     },
 ];
 

@@ -81,11 +81,17 @@ impl Writer {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         connection.busy_timeout(BUSY_TIMEOUT)?;
-        // The same settings as the pool's connections (WAL is the file's own).
+        // The same settings as the pool's connections (WAL is the file's own),
+        // and statement journals in memory: a multi-row statement inside a
+        // transaction journals the pages it changes so that it alone can be
+        // undone, and past 64 KiB SQLite spilled that journal to a temporary
+        // file, one `pwrite` per page (in memory: 10-20 % more alerts/s
+        // flat out at batches of 100). It is never needed after a crash.
         connection.execute_batch(&format!(
             "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
              PRAGMA cache_size = {CACHE_SIZE_KIB}; \
-             PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES};"
+             PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}; \
+             PRAGMA temp_store = MEMORY;"
         ))?;
         connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(Self(Mutex::new(Some(connection))))

@@ -8,12 +8,12 @@ use watchfloor_store::{
 use crate::fixtures::*;
 
 pub async fn migrating_twice_is_a_no_op(store: &Store) {
-    assert_eq!(store.schema_version().await.expect("version"), 6);
+    assert_eq!(store.schema_version().await.expect("version"), 7);
     store.commit(&opening(vec![incident(1, "acme", "g")])).await.expect("commit");
     let before = counts(store).await;
     store.migrate().await.expect("second migrate");
     store.migrate().await.expect("third migrate");
-    assert_eq!(store.schema_version().await.expect("version"), 6);
+    assert_eq!(store.schema_version().await.expect("version"), 7);
     assert_eq!(counts(store).await, before);
     let versions = texts(store, "SELECT name FROM schema_migrations ORDER BY version").await;
     assert_eq!(
@@ -24,7 +24,8 @@ pub async fn migrating_twice_is_a_no_op(store: &Store) {
             "import",
             "import_engine",
             "events_unindexed_by_alert",
-            "no_foreign_keys"
+            "no_foreign_keys",
+            "tenant_in_primary_keys"
         ]
     );
 }
@@ -35,13 +36,14 @@ pub async fn reopening_migrates_nothing_and_keeps_data(store: Store, target: Str
     store.close().await;
     let reopened = Store::open(&target).await.expect("reopening");
     assert_eq!(counts(&reopened).await, before);
-    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 6);
+    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 7);
     reopened.close().await;
 }
 
 /// A store at schema version 5 (foreign keys, rebuilt away by version 6 on
-/// SQLite) upgrades with every row as it was, and still refuses rows that
-/// refer outside their tenant or break a uniqueness rule.
+/// SQLite; primary keys rebuilt with the tenant by version 7 on PostgreSQL)
+/// upgrades with every row as it was, and still refuses rows that refer
+/// outside their tenant or break a uniqueness rule.
 pub async fn upgrading_to_version_6_keeps_every_row(store: Store, _target: String) {
     assert_eq!(store.schema_version().await.expect("version"), 5);
     let open = incident(1, "acme", "g");
@@ -72,8 +74,8 @@ pub async fn upgrading_to_version_6_keeps_every_row(store: Store, _target: Strin
     }
     let counted = counts(&store).await;
 
-    store.migrate().await.expect("migrating to version 6");
-    assert_eq!(store.schema_version().await.expect("version"), 6);
+    store.migrate().await.expect("migrating to the latest version");
+    assert_eq!(store.schema_version().await.expect("version"), 7);
     assert_eq!(counts(&store).await, counted);
     for (sql, before) in dumps.iter().zip(before) {
         assert_eq!(texts(&store, sql).await, before, "{sql}");
