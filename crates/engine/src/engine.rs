@@ -286,19 +286,35 @@ impl Engine {
             engine.incidents.insert(id, incident);
             engine.restore_timers(id);
         }
-        // One copy of each tenant and service id for all their alerts, as
-        // when they arrive live.
+        engine.restore_alerts(restored.alerts);
+        engine.finish_restore();
+        engine
+    }
+
+    /// Adds active alerts read back from the store to an engine just made by
+    /// [`Engine::restore`], so that a million of them can be read a page at a
+    /// time rather than all held twice, as rows and as the engine's own;
+    /// [`Engine::finish_restore`] once they are all in. Resolved ones are
+    /// skipped.
+    pub fn restore_alerts(&mut self, alerts: Vec<Alert>) {
+        // One copy of each tenant and service id for all the alerts of a
+        // page, as when they arrive live (a copy per page is a few bytes per
+        // thousand alerts).
         let (mut tenants, mut services) = (HashSet::new(), HashSet::new());
-        for mut alert in restored.alerts.into_iter().filter(|a| a.status != AlertStatus::Resolved) {
+        for mut alert in alerts.into_iter().filter(|a| a.status != AlertStatus::Resolved) {
             alert.tenant = shared(&mut tenants, alert.tenant);
             alert.service = shared(&mut services, alert.service);
-            engine.members.entry(alert.incident_id).or_default().insert(alert.dedup_key.clone());
+            self.members.entry(alert.incident_id).or_default().insert(alert.dedup_key.clone());
             let key = (alert.tenant.clone(), alert.dedup_key.clone());
             let labels = std::mem::take(&mut alert.labels);
-            engine.alerts.insert(key, Active::new(alert, &labels));
+            self.alerts.insert(key, Active::new(alert, &labels));
         }
-        engine.rebuild_inhibitors();
-        engine
+    }
+
+    /// Indexes the alerts [`Engine::restore_alerts`] added under the
+    /// inhibition rules.
+    pub fn finish_restore(&mut self) {
+        self.rebuild_inhibitors();
     }
 
     pub fn config(&self) -> &Arc<Config> {

@@ -31,6 +31,12 @@ const MAX_JOBS_PER_COMMIT: usize = 512;
 /// every firing alert every minute or so.
 pub const TOUCH_FLUSH_INTERVAL: Duration = Duration::from_secs(30);
 
+/// Active alerts read per query when the engine's state is restored: the
+/// rows of a page are held twice (as read, and as the engine keeps them)
+/// only until the next, so a million alerts restore in about the memory
+/// they take once loaded.
+const RESTORE_PAGE: i64 = 10_000;
+
 /// Rows of re-sent alerts written per transaction, oldest first, so that
 /// writing them never stalls the requests that share the transaction.
 const MAX_TOUCHES_PER_COMMIT: usize = 1024;
@@ -263,18 +269,39 @@ pub async fn start(
 }
 
 async fn restore(config: Arc<Config>, store: &Store) -> Result<Engine, store::StoreError> {
+    restore_in_pages(config, store, RESTORE_PAGE).await
+}
+
+async fn restore_in_pages(
+    config: Arc<Config>,
+    store: &Store,
+    page_size: i64,
+) -> Result<Engine, store::StoreError> {
     let state = store.load_state().await?;
-    Ok(Engine::restore(
+    let mut engine = Engine::restore(
         config,
         Restored {
-            alerts: state.alerts,
+            alerts: Vec::new(),
             incidents: state.incidents,
             max_alert_id: state.max_alert_id,
             max_incident_id: state.max_incident_id,
             silences: state.silences,
             max_silence_id: state.max_silence_id,
         },
-    ))
+    );
+    let mut after_id = 0;
+    loop {
+        let page = store.unresolved_alerts(after_id, page_size).await?;
+        let Some(last) = page.last() else { break };
+        after_id = last.id.0;
+        let more = page.len() as i64 == page_size;
+        engine.restore_alerts(page);
+        if !more {
+            break;
+        }
+    }
+    engine.finish_restore();
+    Ok(engine)
 }
 
 /// Replies are sent only after the transaction that holds their effects commits.
@@ -658,4 +685,86 @@ async fn sleep_until(deadline: Option<tokio::time::Instant>) {
 pub fn now() -> Timestamp {
     let now = Timestamp::now();
     Timestamp::from_millisecond(now.as_millisecond()).unwrap_or(now)
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::{EventAction, ServiceId};
+
+    use super::*;
+
+    /// Restored a page at a time, the engine has every active alert and
+    /// none of the resolved: re-sends dedup into their alerts, and a resolved
+    /// key opens a new one.
+    #[tokio::test]
+    async fn restore_reads_every_page() {
+        let config = config::parse(
+            "tenants: [{id: acme, tier: gold}]\nservices: [{id: web, tenant: acme}]\n",
+            "test.yaml",
+        )
+        .expect("a valid config");
+        let config = Arc::new(config);
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("watchfloor.sqlite");
+        let store = Store::open(path.to_str().expect("a UTF-8 path")).await.expect("store");
+        store.migrate().await.expect("migrate");
+        let (tenant, service) =
+            (TenantId::parse("acme").expect("id"), ServiceId::parse("web").expect("id"));
+        let at = Timestamp::from_second(1_800_000_000).expect("a timestamp");
+        let event = |key: &str, action| {
+            let mut event = Event::trigger(key, format!("problem {key}"));
+            event.action = action;
+            event
+        };
+        let mut engine = Engine::new(config.clone());
+        let mut effects = Vec::new();
+        let mut ids = Vec::new();
+        for n in 0..7 {
+            let outcome = engine.handle_event(
+                at,
+                &tenant,
+                &service,
+                &event(&format!("k{n}"), EventAction::Trigger),
+                &mut effects,
+            );
+            ids.push(outcome.alert_id);
+        }
+        engine.handle_event(
+            at,
+            &tenant,
+            &service,
+            &event("k3", EventAction::Resolve),
+            &mut effects,
+        );
+        let changes = engine.take_changes();
+        let batch = CommitBatch {
+            incidents: changes.incidents,
+            alerts: changes.alerts,
+            ..CommitBatch::default()
+        };
+        store.commit(&batch).await.expect("commit");
+
+        let mut restored = restore_in_pages(config, &store, 2).await.expect("restore");
+        assert_eq!(restored.active_alert_count(), 6);
+        for n in [0, 1, 2, 4, 5, 6] {
+            let key = format!("k{n}");
+            let outcome = restored.handle_event(
+                at,
+                &tenant,
+                &service,
+                &event(&key, EventAction::Trigger),
+                &mut effects,
+            );
+            assert_eq!(outcome.alert_id, ids[n], "{key} dedups into its alert");
+        }
+        let reopened = restored.handle_event(
+            at,
+            &tenant,
+            &service,
+            &event("k3", EventAction::Trigger),
+            &mut effects,
+        );
+        assert!(reopened.alert_id.is_some_and(|id| Some(id) != ids[3]), "k3 was resolved");
+        store.close().await;
+    }
 }

@@ -32,8 +32,9 @@ pub(crate) mod sql {
         LazyLock::new(|| format!("INSERT INTO alerts ({})", column_list(&rows::ALERT_COLUMNS)));
     pub(crate) static ALERT_UPSERT_TAIL: LazyLock<String> =
         LazyLock::new(|| upsert_tail("alerts", &rows::ALERT_COLUMNS));
-    pub(crate) static UNRESOLVED_ALERTS: LazyLock<String> =
-        LazyLock::new(|| format!("{} WHERE status <> 'resolved' ORDER BY id", *ALERT_SELECT));
+    pub(crate) static UNRESOLVED_ALERTS: LazyLock<String> = LazyLock::new(|| {
+        format!("{} WHERE status <> 'resolved' AND id > $1 ORDER BY id LIMIT $2", *ALERT_SELECT)
+    });
     pub(crate) static INCIDENT_ALERTS: LazyLock<String> = LazyLock::new(|| {
         format!("{} WHERE incident_id = $1 ORDER BY first_seen, id", *ALERT_SELECT)
     });
@@ -237,12 +238,6 @@ macro_rules! store_impl {
                 use $crate::backend::sql;
                 use $crate::rows::{self, RowReader as _};
                 let mut tx = self.pool.begin_with($begin_read).await?;
-                let alerts = sqlx::query(&sql::UNRESOLVED_ALERTS)
-                    .fetch_all(&mut *tx)
-                    .await?
-                    .iter()
-                    .map(rows::alert_from_row)
-                    .collect::<Result<Vec<_>, _>>()?;
                 let incidents = sqlx::query(&sql::OPEN_INCIDENTS)
                     .fetch_all(&mut *tx)
                     .await?
@@ -257,7 +252,6 @@ macro_rules! store_impl {
                     .collect::<Result<Vec<_>, _>>()?;
                 let ids = sqlx::query(sql::MAX_IDS).fetch_one(&mut *tx).await?;
                 let state = $crate::LoadedState {
-                    alerts,
                     incidents,
                     max_alert_id: ids.int("max_alert_id")?,
                     max_incident_id: ids.int("max_incident_id")?,
@@ -266,6 +260,22 @@ macro_rules! store_impl {
                 };
                 tx.commit().await?;
                 Ok(state)
+            }
+
+            /// See [`crate::Store::unresolved_alerts`].
+            pub async fn unresolved_alerts(
+                &self,
+                after_id: i64,
+                limit: i64,
+            ) -> Result<Vec<domain::Alert>, $crate::StoreError> {
+                sqlx::query(&$crate::backend::sql::UNRESOLVED_ALERTS)
+                    .bind(after_id)
+                    .bind(limit.max(0))
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map($crate::rows::alert_from_row)
+                    .collect()
             }
 
             /// See [`crate::Store::engine_pending`].

@@ -135,9 +135,22 @@ impl Store {
         dispatch!(self, store => store.close().await)
     }
 
-    /// Unresolved alerts and incidents and the id high-water marks, from one snapshot.
+    /// Unresolved incidents, live silences and the id high-water marks, from
+    /// one snapshot.
     pub async fn load_state(&self) -> Result<LoadedState, StoreError> {
         dispatch!(self, store => store.load_state().await)
+    }
+
+    /// Up to `limit` unresolved alerts with an id above `after_id`, by id: a
+    /// page of the engine's state after a restart. Read while nothing else
+    /// writes alerts (the server has claimed the database), the pages add
+    /// up to one consistent set.
+    pub async fn unresolved_alerts(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<Alert>, StoreError> {
+        dispatch!(self, store => store.unresolved_alerts(after_id, limit).await)
     }
 
     /// Writes the whole batch in one transaction, or nothing. A batch that

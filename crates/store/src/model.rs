@@ -5,11 +5,10 @@ use domain::{
     NotifyReason, ServiceId, Severity, TenantId, TimelineEntry, Timestamp,
 };
 
-/// What the engine needs after a restart.
+/// What the engine needs after a restart, but the active alerts: those are
+/// read a page at a time ([`crate::Store::unresolved_alerts`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LoadedState {
-    /// Alerts whose status is not resolved, by id.
-    pub alerts: Vec<Alert>,
     /// Incidents whose status is not resolved, by id.
     pub incidents: Vec<Incident>,
     /// The largest alert id ever stored (resolved ones included), 0 if none.
