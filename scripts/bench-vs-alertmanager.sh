@@ -236,42 +236,16 @@ EOF
   esac
 }
 
-# CPU ticks (1/100 s) used so far by the server and, on PostgreSQL, by the
-# database's processes.
-cpu_ticks() { # SYSTEM
-  local pids=("$server_pid") total=0 pid fields
-  if [ "$1" = watchfloor-postgres ] && [ -n "$db_pid" ]; then
-    pids+=("$db_pid" $(pgrep -P "$db_pid" || true))
-  fi
-  for pid in "${pids[@]}"; do
-    # utime and stime: the 14th and 15th fields, the 12th and 13th after the ") ".
-    fields=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
-    read -r -a fields <<<"$fields"
-    total=$((total + fields[11] + fields[12]))
-  done
-  echo "$total"
-}
-
 # Waits until the system is quiet (under 5 % of a core for two seconds in a
 # row, at most BENCH_SETTLE_SECS), so that a growth probe measures re-sends at
 # that size, not the background work its fill left behind (PostgreSQL's
 # autovacuum of the table it just filled, a garbage collection). The fill's
 # own figures are in its row.
 settle() { # SYSTEM
-  local quiet=0 waited=0 before after
-  while [ "$waited" -lt "$settle_secs" ]; do
-    before=$(cpu_ticks "$1")
-    sleep 1
-    after=$(cpu_ticks "$1")
-    waited=$((waited + 1))
-    if [ $((after - before)) -le 5 ]; then
-      quiet=$((quiet + 1))
-      [ "$quiet" -ge 2 ] && { say "$1 quiet after ${waited} s"; return 0; }
-    else
-      quiet=0
-    fi
-  done
-  say "$1 still busy after ${settle_secs} s; measuring anyway"
+  local db=() outcome
+  [ "$1" = watchfloor-postgres ] && [ -n "$db_pid" ] && db=(--db-pid "$db_pid")
+  outcome=$("$bench" settle --server-pid "$server_pid" "${db[@]}" --max-secs "$settle_secs")
+  say "$1 $outcome"
 }
 
 load() { # SYSTEM WORKLOAD ARGS...

@@ -9,3 +9,4 @@ pub mod payload;
 pub mod procfs;
 pub mod receiver;
 pub mod report;
+pub mod settle;

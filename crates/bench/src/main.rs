@@ -1,4 +1,4 @@
-//! `watchfloor-bench`: the load generator's command line (`load`, `table`).
+//! `watchfloor-bench`: the load generator's command line (`load`, `table`, `settle`).
 
 use std::io::Write as _;
 use std::net::SocketAddr;
@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use watchfloor_bench::load::{self, LoadSpec, Pattern};
 use watchfloor_bench::payload::AlertShape;
 use watchfloor_bench::report::{self, LoadReport};
+use watchfloor_bench::settle::{self, SettleSpec, Settled};
 
 /// Load generator and report tool for Watchfloor's benchmarks. Sends only to loopback addresses.
 #[derive(Debug, Parser)]
@@ -25,6 +26,28 @@ enum Command {
     Load(Box<LoadArgs>),
     /// Print the markdown comparison table of the JSON lines that `load --json-out` wrote.
     Table(TableArgs),
+    /// Wait until a server (and its database's processes) use under a share
+    /// of a core for a few seconds in a row, or a limit passes.
+    Settle(SettleArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct SettleArgs {
+    /// Server process id.
+    #[arg(long)]
+    server_pid: u32,
+    /// Database postmaster process id: its processes count too.
+    #[arg(long)]
+    db_pid: Option<u32>,
+    /// Seconds to wait at most; then the wait ends anyway (and says so).
+    #[arg(long, default_value_t = 120)]
+    max_secs: u64,
+    /// Quiet means under this share of one core.
+    #[arg(long, default_value_t = 0.05)]
+    busy_share: f64,
+    /// Quiet seconds in a row needed.
+    #[arg(long, default_value_t = 2)]
+    quiet_secs: u32,
 }
 
 #[derive(Debug, clap::Args)]
@@ -123,7 +146,22 @@ fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Load(args) => load_command(*args),
         Command::Table(args) => table_command(&args),
+        Command::Settle(args) => settle_command(&args),
     }
+}
+
+fn settle_command(args: &SettleArgs) -> anyhow::Result<()> {
+    let spec = SettleSpec {
+        busy_share: args.busy_share.max(0.0),
+        quiet_samples: args.quiet_secs.max(1),
+        interval: Duration::from_secs(1),
+        limit: Duration::from_secs(args.max_secs),
+    };
+    match settle::wait(args.server_pid, args.db_pid, &spec)? {
+        Settled::Quiet { samples } => println!("quiet after {samples} s"),
+        Settled::Busy { samples } => println!("still busy after {samples} s; measuring anyway"),
+    }
+    Ok(())
 }
 
 fn load_command(args: LoadArgs) -> anyhow::Result<()> {

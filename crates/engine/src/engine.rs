@@ -584,7 +584,9 @@ impl Engine {
         }
     }
 
-    /// An operator acknowledges an incident. Acknowledging twice is a no-op.
+    /// An operator acknowledges an incident. Acknowledging it again renews
+    /// the acknowledgement when it can expire (see `acknowledge_timeout`),
+    /// and is a no-op otherwise.
     pub fn acknowledge(
         &mut self,
         now: Timestamp,
@@ -1292,8 +1294,12 @@ impl Engine {
         effects: &mut Vec<Effect>,
     ) {
         let Some(incident) = self.incidents.get_mut(&id) else { return };
-        if incident.status != IncidentStatus::Triggered {
-            return;
+        match incident.status {
+            IncidentStatus::Triggered => {}
+            IncidentStatus::Acknowledged => {
+                return self.renew_acknowledgement(now, id, actor, effects);
+            }
+            IncidentStatus::Resolved => return,
         }
         incident.status = IncidentStatus::Acknowledged;
         incident.acknowledged_at = Some(now);

@@ -415,7 +415,9 @@ fn opt_ts(at: Option<domain::Timestamp>) -> Value {
 }
 
 pub fn incident_json(incident: &domain::Incident) -> Value {
-    let mtta = incident.acknowledged_at.map(|at| at.duration_since(incident.created_at).as_secs());
+    // The first acknowledgement: a renewed or expired one does not move it.
+    let first_acknowledged = incident.triage.first_acknowledged_at.or(incident.acknowledged_at);
+    let mtta = first_acknowledged.map(|at| at.duration_since(incident.created_at).as_secs());
     let mttr = incident.resolved_at.map(|at| at.duration_since(incident.created_at).as_secs());
     json!({
         "id": incident.id.0,

@@ -99,7 +99,10 @@ impl Engine {
     }
 
     /// An escalation timer fired: page the tier the policy has reached, if
-    /// nobody has acknowledged and it is a tier not paged yet.
+    /// nobody has acknowledged and it is a tier not paged yet. A timer that
+    /// fires late (the server was down or stalled past more than one delay)
+    /// pages every tier the policy passed since the last page, once each, so
+    /// nobody it should have reached is left out.
     fn escalate(&mut self, now: Timestamp, id: IncidentId, effects: &mut Vec<Effect>) {
         let Some(incident) = self.incidents.get(&id) else { return };
         if incident.status != IncidentStatus::Triggered || incident.triage.held.is_some() {
@@ -115,6 +118,7 @@ impl Engine {
         if (step.round, step.tier) <= (state.round, state.tier) {
             return;
         }
+        let passed = passed_tiers((state.round, state.tier), (step.round, step.tier), policy);
         if let Some(incident) = self.incidents.get_mut(&id)
             && let Some(state) = incident.triage.escalation.as_mut()
         {
@@ -122,7 +126,26 @@ impl Engine {
             state.tier = step.tier;
             self.dirty_incidents.insert(id);
         }
-        self.page_tier(now, id, step.round, step.tier, NotifyReason::Escalated, effects);
+        if passed.len() > 1
+            && let Some(incident) = self.incidents.get(&id)
+        {
+            let tiers: Vec<String> = passed.iter().map(|tier| (tier + 1).to_string()).collect();
+            let message = format!(
+                "escalation ran late (the server was not running or was stalled when tiers \
+                 were due): paging tiers {} now",
+                tiers.join(", ")
+            );
+            effects.push(Effect::Timeline(entry(
+                incident,
+                now,
+                TimelineKind::Escalated,
+                message,
+                "engine",
+            )));
+        }
+        for tier in passed {
+            self.page_tier(now, id, step.round, tier, NotifyReason::Escalated, effects);
+        }
     }
 
     /// Pages every target of one tier of the incident's policy, with one
@@ -248,6 +271,44 @@ impl Engine {
         if let Some(timeout) = self.config.grouping_for(&incident.service).acknowledge_timeout {
             self.timers.insert((add(now, timeout), id, Timer::AcknowledgementExpiry));
         }
+    }
+
+    /// An acknowledged incident acknowledged again, by its owner or someone
+    /// taking it over: when the acknowledgement can expire, it is renewed
+    /// from `now` (as a pager's re-acknowledge does), so whoever is still
+    /// working on it is not paged for having forgotten it. Without an
+    /// `acknowledge_timeout` there is nothing to renew and nothing is written.
+    pub(super) fn renew_acknowledgement(
+        &mut self,
+        now: Timestamp,
+        id: IncidentId,
+        actor: &str,
+        effects: &mut Vec<Effect>,
+    ) {
+        let Some(incident) = self.incidents.get(&id) else { return };
+        let Some(timeout) = self.config.grouping_for(&incident.service).acknowledge_timeout else {
+            return;
+        };
+        let Some(incident) = self.incidents.get_mut(&id) else { return };
+        let previous = incident.acknowledged_by.replace(actor.to_owned());
+        incident.acknowledged_at = Some(now);
+        incident.updated_at = now;
+        self.dirty_incidents.insert(id);
+        let mut message = format!("acknowledgement renewed by {actor}");
+        if let Some(previous) = previous.filter(|previous| previous != actor) {
+            message.push_str(&format!(" (taken over from {previous})"));
+        }
+        message.push_str(&format!(": expires in {} unless resolved", humanize(timeout)));
+        effects.push(Effect::Timeline(entry(
+            incident,
+            now,
+            TimelineKind::Acknowledged,
+            message,
+            actor,
+        )));
+        // The earlier expiry timer finds the acknowledgement younger than
+        // its timeout when it fires, and does nothing.
+        self.timers.insert((add(now, timeout), id, Timer::AcknowledgementExpiry));
     }
 
     /// A forgotten acknowledgement: the incident is triggered again and its
@@ -433,4 +494,33 @@ impl Engine {
         );
         Some((reason, opens))
     }
+}
+
+/// The tiers an escalation passes going from step `from` (paged) to step
+/// `to` (reached), in the order they fall due, each once: the rest of
+/// `from`'s round, then the tiers of later rounds up to `to` (a whole round
+/// or more in between covers every tier).
+fn passed_tiers(
+    from: (u32, usize),
+    to: (u32, usize),
+    policy: &domain::oncall::EscalationPolicy,
+) -> Vec<usize> {
+    let count = policy.tiers.len();
+    let (from_round, from_tier) = from;
+    let (to_round, to_tier) = to;
+    let mut passed: Vec<usize> = if to_round == from_round {
+        (from_tier + 1..=to_tier).collect()
+    } else if to_round == from_round + 1 {
+        (from_tier + 1..count).chain(0..=to_tier).collect()
+    } else {
+        (0..count).collect()
+    };
+    passed.retain(|&tier| tier < count);
+    let mut seen = Vec::with_capacity(passed.len());
+    passed.retain(|tier| {
+        let new = !seen.contains(tier);
+        seen.push(*tier);
+        new
+    });
+    passed
 }

@@ -345,3 +345,97 @@ fn an_announced_incident_that_becomes_more_urgent_is_announced_again() {
     assert_eq!(engine.open_incident(FIRST).map(|i| i.priority.level()), Some(1));
     assert_eq!(pages(&effects), ["noc priority_raised"]);
 }
+
+#[test]
+fn a_late_escalation_pages_every_tier_it_passed_once() {
+    let policy = r#"escalation_policies:
+  - id: noc
+    tiers:
+      - {targets: [{user: ana}], delay: 5m}
+      - {targets: [{user: ben}], delay: 5m}
+      - {targets: [{channel: noc}]}
+"#;
+    let mut engine = Engine::new(config(policy));
+    trigger(&mut engine, 0, Severity::Critical);
+    // The engine did not run between minute 1 and minute 30.
+    assert!(pages(&tick(&mut engine, 60)).is_empty());
+    let late = tick(&mut engine, 30 * 60);
+    assert_eq!(pages(&late), ["ben-pager escalated tier 2 ben", "noc escalated tier 3 -"]);
+    let lines = timeline(&late, TimelineKind::Escalated);
+    assert!(lines[0].contains("escalation ran late") && lines[0].ends_with("tiers 2, 3 now"));
+    let state = engine.open_incident(FIRST).and_then(|i| i.triage.escalation.clone());
+    assert_eq!(state.map(|s| (s.round, s.tier)), Some((0, 2)));
+    assert!(pages(&tick(&mut engine, 3600)).is_empty());
+}
+
+#[test]
+fn a_late_escalation_into_the_next_round_pages_each_passed_tier_once() {
+    let policy = r#"escalation_policies:
+  - id: noc
+    repeat: 1
+    tiers:
+      - {targets: [{user: ana}], delay: 5m}
+      - {targets: [{channel: noc}], delay: 10m}
+"#;
+    let mut engine = Engine::new(config(policy));
+    trigger(&mut engine, 0, Severity::Critical);
+    // Due: tier 2 at 5m, tier 1 (round 2) at 15m, tier 2 (round 2) at 20m.
+    let late = tick(&mut engine, 21 * 60);
+    assert_eq!(pages(&late), ["noc escalated tier 2 -", "ana-pager escalated tier 1 ana"]);
+    assert!(pages(&tick(&mut engine, 3 * 3600)).is_empty());
+}
+
+#[test]
+fn an_escalation_on_time_writes_no_late_line() {
+    let mut engine = Engine::new(config(TWO_TIERS));
+    trigger(&mut engine, 0, Severity::Critical);
+    let escalated = tick(&mut engine, 15 * 60 + 3);
+    let lines = timeline(&escalated, TimelineKind::Escalated);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(!lines[0].contains("ran late"), "{lines:?}");
+}
+
+#[test]
+fn acknowledging_again_renews_an_acknowledgement_that_can_expire() {
+    let mut engine =
+        Engine::new(config_with("{group_wait: 0s, acknowledge_timeout: 30m}", TWO_TIERS));
+    trigger(&mut engine, 0, Severity::Critical);
+    let mut effects = Vec::new();
+    engine.acknowledge(at(60), FIRST, "user:ana", &mut effects).expect("open");
+    let mut renewed = Vec::new();
+    engine.acknowledge(at(20 * 60), FIRST, "user:ben", &mut renewed).expect("open");
+    assert_eq!(
+        timeline(&renewed, TimelineKind::Acknowledged),
+        ["acknowledgement renewed by user:ben (taken over from user:ana): expires in 30m unless \
+          resolved"]
+    );
+    assert!(pages(&renewed).is_empty(), "{renewed:?}");
+    let incident = engine.open_incident(FIRST).expect("open");
+    assert_eq!(incident.acknowledged_by.as_deref(), Some("user:ben"));
+    assert_eq!(incident.acknowledged_at, Some(at(20 * 60)));
+    // The first acknowledgement is what time-to-acknowledge counts.
+    assert_eq!(incident.triage.first_acknowledged_at, Some(at(60)));
+
+    // The first expiry passes; the renewed one comes 30 minutes after the renewal.
+    assert!(tick(&mut engine, 60 + 30 * 60).is_empty());
+    let expired = tick(&mut engine, 50 * 60);
+    assert_eq!(
+        timeline(&expired, TimelineKind::AcknowledgementExpired),
+        ["acknowledgement by user:ben expired after 30m: triggered again and paging anew"]
+    );
+}
+
+#[test]
+fn acknowledging_again_without_a_timeout_changes_nothing() {
+    let mut engine = Engine::new(config(TWO_TIERS));
+    trigger(&mut engine, 0, Severity::Critical);
+    let mut effects = Vec::new();
+    engine.acknowledge(at(60), FIRST, "user:ana", &mut effects).expect("open");
+    engine.take_changes();
+    let mut again = Vec::new();
+    engine.acknowledge(at(120), FIRST, "user:ben", &mut again).expect("open");
+    assert!(again.is_empty(), "{again:?}");
+    assert!(engine.take_changes().incidents.is_empty());
+    let incident = engine.open_incident(FIRST).expect("open");
+    assert_eq!(incident.acknowledged_by.as_deref(), Some("user:ana"));
+}

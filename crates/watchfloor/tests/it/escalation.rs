@@ -146,3 +146,35 @@ fn an_acknowledged_incident_pages_nobody_more() {
     assert_eq!(incident["escalation"]["tier"], 1, "{incident}");
     assert!(incident["seconds_to_acknowledge"].is_u64(), "MTTA is reported: {incident}");
 }
+
+#[test]
+fn acknowledging_again_renews_the_acknowledgement_before_it_expires() {
+    let receiver = Receiver::start(&[], 200);
+    let text = config(&receiver, "")
+        .replace("{group_wait: 0s}", "{group_wait: 0s, acknowledge_timeout: 4s}");
+    let app = spawn_app(&text);
+    let id = open(&app, "core-switch");
+    let acknowledge = || {
+        app.api_post(&format!("/api/v1/incidents/{id}/acknowledge"), &json!({}))
+            .expect_status(200, "acknowledge");
+    };
+    acknowledge();
+    std::thread::sleep(Duration::from_secs(2));
+    acknowledge();
+    let incident = app.incident(id);
+    let renewed = incident["timeline"].as_array().into_iter().flatten().any(|entry| {
+        entry["message"].as_str().is_some_and(|m| m.starts_with("acknowledgement renewed by"))
+    });
+    assert!(renewed, "the renewal is on the timeline: {incident}");
+
+    // Past the first acknowledgement's 4 s, well within the renewal's.
+    std::thread::sleep(Duration::from_millis(2_500));
+    assert_eq!(app.incident(id)["status"], "acknowledged");
+    // The renewed acknowledgement expires in its turn.
+    wait_until(WAIT, "the renewed acknowledgement expires", || {
+        app.incident(id)["status"] == "triggered"
+    });
+    let incident = app.incident(id);
+    let seconds = incident["seconds_to_acknowledge"].as_u64();
+    assert!(seconds.is_some_and(|s| s < 2), "the first acknowledgement counts: {incident}");
+}
