@@ -58,10 +58,20 @@ pub struct EventOutcome {
     /// or resolve named no active alert and was ignored.
     pub alert_id: Option<AlertId>,
     pub incident_id: Option<IncidentId>,
+    /// The event changed nothing but its alert's `last_seen` and
+    /// `event_count`: a re-send of an active alert with the same severity,
+    /// summary, source and labels (as Prometheus re-sends every firing alert
+    /// every minute or so). Its raw payload is the record of it.
+    pub repeat: bool,
 }
 
 impl EventOutcome {
-    const NONE: Self = Self { alert_id: None, incident_id: None };
+    const NONE: Self = Self { alert_id: None, incident_id: None, repeat: false };
+
+    /// The event opened, changed, acknowledged or resolved this alert.
+    fn of(alert_id: AlertId, incident_id: IncidentId) -> Self {
+        Self { alert_id: Some(alert_id), incident_id: Some(incident_id), repeat: false }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -1123,7 +1133,8 @@ impl Engine {
             if was_source && !self.held.is_empty() {
                 self.recheck_held(now, effects);
             }
-            return EventOutcome { alert_id: Some(alert_id), incident_id: Some(incident_id) };
+            let repeat = !changed;
+            return EventOutcome { repeat, ..EventOutcome::of(alert_id, incident_id) };
         }
 
         let tenant = key.0.clone();
@@ -1205,7 +1216,7 @@ impl Engine {
         {
             self.page_opened(now, incident_id, effects);
         }
-        EventOutcome { alert_id: Some(alert_id), incident_id: Some(incident_id) }
+        EventOutcome::of(alert_id, incident_id)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1271,7 +1282,7 @@ impl Engine {
         effects: &mut Vec<Effect>,
     ) -> EventOutcome {
         let Some(alert) = self.alerts.get_mut(key).map(|active| &mut active.row) else {
-            return EventOutcome { alert_id: None, incident_id: None };
+            return EventOutcome::NONE;
         };
         alert.last_seen = now;
         alert.event_count += 1;
@@ -1283,7 +1294,7 @@ impl Engine {
             self.dirty_incidents.insert(incident_id);
         }
         self.acknowledge_incident(now, incident_id, actor, effects);
-        EventOutcome { alert_id: Some(alert_id), incident_id: Some(incident_id) }
+        EventOutcome::of(alert_id, incident_id)
     }
 
     fn acknowledge_incident(
@@ -1354,7 +1365,7 @@ impl Engine {
         self.retired_alerts.push(alert);
 
         let Some(incident) = self.incidents.get_mut(&incident_id) else {
-            return EventOutcome { alert_id: Some(alert_id), incident_id: Some(incident_id) };
+            return EventOutcome::of(alert_id, incident_id);
         };
         incident.active_alert_count = (incident.active_alert_count - 1).max(0);
         incident.event_count += 1;
@@ -1370,7 +1381,7 @@ impl Engine {
         let first_seen = (!self.flaps.contains_key(key)).then_some(first_seen);
         self.note_state_change(now, key, incident_id, first_seen, effects);
         let Some(incident) = self.incidents.get(&incident_id) else {
-            return EventOutcome { alert_id: Some(alert_id), incident_id: Some(incident_id) };
+            return EventOutcome::of(alert_id, incident_id);
         };
         let all_resolved = incident.active_alert_count == 0;
         let auto_resolve = self.config.grouping_for(&incident.service).auto_resolve;
@@ -1393,7 +1404,7 @@ impl Engine {
         if could_inhibit && !self.held.is_empty() {
             self.recheck_held(now, effects);
         }
-        EventOutcome { alert_id: Some(alert_id), incident_id: Some(incident_id) }
+        EventOutcome::of(alert_id, incident_id)
     }
 
     fn resolve_incident(

@@ -382,7 +382,12 @@ impl EngineLoop {
                     for event in events {
                         let outcome =
                             self.engine.handle_event(now, &tenant, &service, &event, &mut effects);
-                        records.push(EventRecord::new(event, outcome.alert_id));
+                        // A re-send that changed nothing is in the payload
+                        // below; a row of its own would copy it (a third of
+                        // what a storm writes per alert) and tell nothing new.
+                        if !outcome.repeat {
+                            records.push(EventRecord::new(event, outcome.alert_id));
+                        }
                     }
                     batch.payloads.push(PayloadRecord {
                         tenant,

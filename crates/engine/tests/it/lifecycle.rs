@@ -366,3 +366,27 @@ fn touches_committed_before_a_restore_are_held_again() {
     engine.hold_touches(&[touch(ids[0], 5, 1)]);
     assert_eq!(engine.oldest_touch(), None, "a count the store already has is not held");
 }
+
+#[test]
+fn only_a_resend_that_changes_nothing_is_a_repeat() {
+    let mut engine = Engine::new(config(Duration::ZERO, &[]));
+    let mut outcome = |second: i64, action, severity| {
+        let mut effects = Vec::new();
+        let event = event(action, "disk", severity);
+        let outcome = engine.handle_event(
+            at(second),
+            &tenant("acme"),
+            &service("acme-vpn"),
+            &event,
+            &mut effects,
+        );
+        (outcome.repeat, outcome.alert_id.is_some())
+    };
+    assert_eq!(outcome(0, Trigger, Severity::Error), (false, true), "a new alert");
+    assert_eq!(outcome(1, Trigger, Severity::Error), (true, true), "the same again");
+    assert_eq!(outcome(2, Trigger, Severity::Error), (true, true), "and again");
+    assert_eq!(outcome(3, Trigger, Severity::Critical), (false, true), "a worse severity");
+    assert_eq!(outcome(4, Acknowledge, Severity::Critical), (false, true), "an acknowledgement");
+    assert_eq!(outcome(5, Resolve, Severity::Critical), (false, true), "a resolve");
+    assert_eq!(outcome(6, Resolve, Severity::Critical), (false, false), "a resolve of nothing");
+}
