@@ -355,6 +355,9 @@ impl EngineLoop {
                 }
             }
             self.turn(jobs).await;
+            if self.jobs.is_empty() {
+                self.store.writer_quiet();
+            }
         }
     }
 

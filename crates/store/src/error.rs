@@ -17,6 +17,9 @@ pub enum StoreError {
     /// The claim of [`crate::Store::claim_engine`] could not be taken.
     #[error("cannot claim the database for this server: {0}")]
     Claim(String),
+    /// The thread that copies SQLite's WAL could not be started.
+    #[error("cannot start the SQLite checkpoint thread: {0}")]
+    Thread(std::io::Error),
     /// The store was closed.
     #[error("the store is closed")]
     Closed,

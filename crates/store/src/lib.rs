@@ -18,6 +18,7 @@
 //! hold the tenant, so that query reads only their indexes.
 
 mod backend;
+mod checkpoint;
 mod codec;
 mod error;
 mod migrate;
@@ -161,6 +162,19 @@ impl Store {
             return Ok(());
         }
         dispatch!(self, store => store.commit(batch).await)
+    }
+
+    /// Says that the engine loop committed and found nothing else queued.
+    /// On SQLite, a quiet writer lets a thread of its own copy the WAL into
+    /// the database file a little at a time, so that the commit which
+    /// crosses the WAL's threshold (and copies the rest itself) pauses
+    /// briefly. A writer that always has work queued leaves it all to that
+    /// commit: copying beside back-to-back commits would slow each of them.
+    /// PostgreSQL checkpoints on its own.
+    pub fn writer_quiet(&self) {
+        if let Store::Sqlite(store) = self {
+            store.writer_quiet();
+        }
     }
 
     /// Writes the events of an imported file whose external id the tenant

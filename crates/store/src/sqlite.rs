@@ -19,6 +19,7 @@ use sqlx::sqlite::{
 
 use crate::StoreError;
 use crate::backend::store_impl;
+use crate::checkpoint::Checkpointer;
 use crate::codec::{Param, Placeholders};
 use crate::rows::RowReader;
 use crate::write::{self, Dialect, WriteTx};
@@ -40,8 +41,9 @@ const READER_CACHE_SIZE_KIB: &str = "-8192";
 /// is 1,000). The pages a storm rewrites commit after commit (its incidents,
 /// the last pages of each table and index) are copied once per checkpoint,
 /// not once per thousand pages: flat out, 30–80 % more alerts/s in one run.
-/// The cost is a longer pause for the commit that checkpoints (up to 40 MiB
-/// to copy), which shows in the steady-load p99.
+/// The cost, a longer pause for the commit that checkpoints (up to 40 MiB
+/// to copy), is mostly taken off it by [`Checkpointer`] while the writer is
+/// quiet.
 const AUTOCHECKPOINT_PAGES: u32 = 10_000;
 
 /// Nothing to lock: `BEGIN IMMEDIATE` already holds the database's write lock.
@@ -69,10 +71,14 @@ static DIALECT: Dialect = Dialect {
     audit_lock: NO_LOCKS,
 };
 
-/// The connection every write goes through, with its prepared statements.
-/// `None` once the store is closed.
+/// The connection every write goes through, with its prepared statements
+/// (`None` once the store is closed), and the thread that copies its WAL
+/// into the database file.
 #[derive(Debug)]
-pub(crate) struct Writer(Mutex<Option<rusqlite::Connection>>);
+pub(crate) struct Writer {
+    connection: Mutex<Option<rusqlite::Connection>>,
+    checkpointer: Checkpointer,
+}
 
 impl Writer {
     fn open(path: &Path) -> Result<Self, StoreError> {
@@ -94,7 +100,8 @@ impl Writer {
              PRAGMA temp_store = MEMORY;"
         ))?;
         connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-        Ok(Self(Mutex::new(Some(connection))))
+        let checkpointer = Checkpointer::start(path)?;
+        Ok(Self { connection: Mutex::new(Some(connection)), checkpointer })
     }
 }
 
@@ -128,6 +135,11 @@ impl SqliteStore {
         // The pool created the file in WAL mode; the writer opens it after.
         let writer = Writer::open(&path)?;
         Ok(Self { pool, writer: Arc::new(writer), path: path.into() })
+    }
+
+    /// See [`crate::Store::writer_quiet`].
+    pub(crate) fn writer_quiet(&self) {
+        self.writer.checkpointer.quiet();
     }
 
     /// See [`crate::Store::commit`]; `batch` is not empty.
@@ -182,7 +194,10 @@ impl SqliteStore {
     /// Closes every connection; later calls fail.
     pub async fn close(&self) {
         // Waits for a write in flight.
-        blocking(|| lock(&self.writer).take());
+        blocking(|| {
+            lock(&self.writer).take();
+            self.writer.checkpointer.stop();
+        });
         self.pool.close().await;
     }
 
@@ -220,7 +235,7 @@ fn blocking<R>(work: impl FnOnce() -> R) -> R {
 
 fn lock(writer: &Writer) -> std::sync::MutexGuard<'_, Option<rusqlite::Connection>> {
     // A panic mid-transaction dropped (rolled back) that transaction.
-    writer.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    writer.connection.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Polls a future of the SQLite writer, which never waits, to its end.
