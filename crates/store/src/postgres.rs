@@ -39,10 +39,22 @@ store_impl! {
     migrations: crate::migrate::POSTGRES,
 }
 
+/// The payload ids' sequence, looked up once per statement: as a function
+/// argument, `pg_get_serial_sequence` (a scan of `pg_depend`) ran once per
+/// row, 5.6 µs against 0.5 µs for `nextval` alone.
+macro_rules! payload_sequence {
+    () => {
+        "(SELECT pg_get_serial_sequence('payloads', 'id')::regclass)"
+    };
+}
+
 static DIALECT: Dialect = Dialect {
     placeholders: Placeholders::Numbered,
-    payload_ids: "SELECT nextval(pg_get_serial_sequence('payloads', 'id')) AS id \
-                  FROM generate_series(1, $1)",
+    payload_ids: concat!(
+        "SELECT nextval(",
+        payload_sequence!(),
+        ") AS id FROM generate_series(1, $1)"
+    ),
     audit_lock: AUDIT_LOCK,
 };
 
@@ -320,7 +332,7 @@ static PAYLOADS_AND_EVENTS: LazyLock<String> = LazyLock::new(|| {
         .join(", ");
     format!(
         "WITH ids AS MATERIALIZED (\
-           SELECT n, nextval(pg_get_serial_sequence('payloads', 'id')) AS id \
+           SELECT n, nextval({sequence}) AS id \
            FROM generate_series(1, cardinality($1::text[])) AS n ORDER BY n), \
          payload AS (INSERT INTO payloads (id, {payload_list}) \
            SELECT ids.id, {payload_values} FROM unnest({payload_arrays}) \
@@ -330,6 +342,7 @@ static PAYLOADS_AND_EVENTS: LazyLock<String> = LazyLock::new(|| {
            WITH ORDINALITY AS e({event_list}, position) \
            JOIN ids ON ids.n = e.payload_id ORDER BY e.position RETURNING 1) \
          SELECT (SELECT count(*) FROM payload), (SELECT count(*) FROM event)",
+        sequence = payload_sequence!(),
         payload_list = payload_columns.join(", "),
         payload_values =
             payload_columns.iter().map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", "),
