@@ -109,6 +109,7 @@ impl Shared {
 
     fn run(&self, connection: &rusqlite::Connection) {
         let mut last = Instant::now();
+        let mut failing = false;
         loop {
             {
                 let mut state = self.lock();
@@ -133,10 +134,17 @@ impl Shared {
                 state.quiet = 0;
             }
             last = Instant::now();
-            // Copies the frames no reader still needs. A failure (the
-            // database busy with a migration, say) leaves them to SQLite's
-            // own checkpoint.
-            let _ = connection.execute_batch("PRAGMA wal_checkpoint(PASSIVE)");
+            // Copies the frames no reader still needs. A failure leaves them
+            // to SQLite's own checkpoint, and is logged once until a copy
+            // succeeds again: one that lasts (a failing disk) shows at once.
+            match connection.execute_batch("PRAGMA wal_checkpoint(PASSIVE)") {
+                Ok(()) => failing = false,
+                Err(error) if !failing => {
+                    failing = true;
+                    tracing::warn!(%error, "copying the SQLite WAL into the database file failed");
+                }
+                Err(_) => {}
+            }
         }
     }
 }
