@@ -305,6 +305,16 @@ impl WriteTx for SqliteTx<'_> {
         }
     }
 
+    async fn insert_rows(
+        &mut self,
+        head: &str,
+        columns: usize,
+        tail: &str,
+        rows: Vec<Vec<Param<'_>>>,
+    ) -> Result<u64, StoreError> {
+        write::insert_values(self, head, columns, tail, rows).await
+    }
+
     async fn insert_payloads(
         &mut self,
         payloads: &[crate::PayloadRecord],

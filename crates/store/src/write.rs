@@ -43,6 +43,18 @@ pub(crate) trait WriteTx: Sized {
     /// The first two columns of the first row, if any.
     async fn int_and_text(&mut self, sql: &str) -> Result<Option<(i64, String)>, StoreError>;
 
+    /// Runs `{head} … {tail}` for `rows` (each `columns` values, in the
+    /// order of `head`'s column list), inserting them in their order; the
+    /// number of rows inserted or changed ([`insert_values`] does it with
+    /// multi-row `VALUES` statements).
+    async fn insert_rows(
+        &mut self,
+        head: &str,
+        columns: usize,
+        tail: &str,
+        rows: Vec<Vec<Param<'_>>>,
+    ) -> Result<u64, StoreError>;
+
     /// Inserts the payloads, with fresh ids in their order, and their events
     /// in order ([`insert_payload_rows`] does it with plain statements).
     async fn insert_payloads(&mut self, payloads: &[PayloadRecord]) -> Result<(), StoreError>;
@@ -72,9 +84,23 @@ impl Parent {
     }
 }
 
+/// See [`WriteTx::insert_rows`].
+async fn insert_rows<T: WriteTx>(
+    tx: &mut T,
+    head: &str,
+    columns: usize,
+    tail: &str,
+    rows: Vec<Vec<Param<'_>>>,
+) -> Result<u64, StoreError> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    tx.insert_rows(head, columns, tail, rows).await
+}
+
 /// Inserts `rows` with as few multi-row statements as the chunk sizes
 /// allow; returns the number of rows written.
-async fn insert_rows<T: WriteTx>(
+pub(crate) async fn insert_values<T: WriteTx>(
     tx: &mut T,
     head: &str,
     columns: usize,
