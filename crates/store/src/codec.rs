@@ -1,7 +1,5 @@
 //! Conversions between domain values and columns, the audit hash, and multi-row SQL.
 
-use std::fmt::Write as _;
-
 use domain::{
     AlertStatus, ChannelId, IncidentStatus, Labels, NotifyReason, Priority, ServiceId, Severity,
     TenantId, TimelineKind, Timestamp,
@@ -223,21 +221,14 @@ pub(crate) fn chunk_sizes(mut total: usize) -> Vec<usize> {
     sizes
 }
 
-/// `{head} VALUES ($1, $2), ($3, $4){tail}` for `rows` rows of `columns` columns,
-/// or with anonymous `?` placeholders. SQLite looks a numbered parameter up
-/// by a linear scan, so binding `$N` costs O(N) each and a many-row insert
-/// O(N²) in all; anonymous ones bind in order at O(1).
-pub(crate) fn values_sql(
-    head: &str,
-    columns: usize,
-    rows: usize,
-    tail: &str,
-    placeholders: Placeholders,
-) -> String {
+/// `{head} VALUES (?, ?), (?, ?){tail}` for `rows` rows of `columns`
+/// columns, for SQLite. Its parameters are anonymous: SQLite looks a
+/// numbered one up by a linear scan, so binding `$N` costs O(N) each and a
+/// many-row insert O(N²) in all; anonymous ones bind in order at O(1).
+pub(crate) fn values_sql(head: &str, columns: usize, rows: usize, tail: &str) -> String {
     let mut sql = String::with_capacity(head.len() + tail.len() + 16 + rows * columns * 6);
     sql.push_str(head);
     sql.push_str(" VALUES ");
-    let mut number = 0;
     for row in 0..rows {
         if row > 0 {
             sql.push_str(", ");
@@ -247,27 +238,12 @@ pub(crate) fn values_sql(
             if column > 0 {
                 sql.push_str(", ");
             }
-            number += 1;
-            match placeholders {
-                Placeholders::Numbered => {
-                    let _ = write!(sql, "${number}");
-                }
-                Placeholders::Anonymous => sql.push('?'),
-            }
+            sql.push('?');
         }
         sql.push(')');
     }
     sql.push_str(tail);
     sql
-}
-
-/// How [`values_sql`] writes parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Placeholders {
-    /// `$1, $2`: PostgreSQL's only form.
-    Numbered,
-    /// `?, ?`: bound in order; SQLite's fast form.
-    Anonymous,
 }
 
 /// ` ON CONFLICT (id) DO UPDATE SET c = excluded.c, …` for every column but
@@ -329,15 +305,12 @@ mod tests {
     }
 
     #[test]
-    fn values_sql_numbers_parameters_in_order() {
+    fn values_sql_lists_every_row_between_head_and_tail() {
         assert_eq!(
-            values_sql("INSERT INTO t (a, b)", 2, 2, " RETURNING a", Placeholders::Numbered),
-            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) RETURNING a"
+            values_sql("INSERT INTO t (a, b)", 2, 2, " RETURNING a"),
+            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?) RETURNING a"
         );
-        assert_eq!(
-            values_sql("INSERT INTO t (a, b)", 2, 2, "", Placeholders::Anonymous),
-            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)"
-        );
+        assert_eq!(values_sql("INSERT INTO t (a)", 1, 1, ""), "INSERT INTO t (a) VALUES (?)");
     }
 
     #[test]

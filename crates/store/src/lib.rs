@@ -4,7 +4,9 @@
 //! query is written once (reads in `backend.rs`, write transactions in
 //! `write.rs`) in SQL both engines accept:
 //! `$n` placeholders, timestamps as unix milliseconds in 64-bit integers,
-//! JSON as text. Millisecond storage truncates finer precision, so callers
+//! JSON as text. Rows go in as each engine writes many at once
+//! (`WriteTx::insert_rows`): multi-row `VALUES` on SQLite, one statement of
+//! column arrays on PostgreSQL. Millisecond storage truncates finer precision, so callers
 //! that compare a stored value with the one they wrote should write
 //! millisecond-precision timestamps (see [`truncate_to_millis`]).
 //!

@@ -11,7 +11,7 @@ use sqlx::postgres::{PgArguments, PgConnectOptions, PgConnection, PgPoolOptions,
 
 use crate::StoreError;
 use crate::backend::store_impl;
-use crate::codec::{Param, Placeholders};
+use crate::codec::Param;
 use crate::rows;
 use crate::rows::RowReader;
 use crate::write::{self, Dialect, WriteTx};
@@ -49,7 +49,6 @@ macro_rules! payload_sequence {
 }
 
 static DIALECT: Dialect = Dialect {
-    placeholders: Placeholders::Numbered,
     payload_ids: concat!(
         "SELECT nextval(",
         payload_sequence!(),
@@ -208,6 +207,9 @@ impl WriteTx for PgTx<'_> {
         tail: &str,
         rows: Vec<Vec<Param<'_>>>,
     ) -> Result<u64, StoreError> {
+        if rows.is_empty() {
+            return Ok(0);
+        }
         let mut arrays: Vec<Vec<Param<'_>>> = vec![Vec::with_capacity(rows.len()); columns];
         for row in rows {
             if row.len() != columns {
@@ -224,11 +226,7 @@ impl WriteTx for PgTx<'_> {
         let sql = unnest_sql(head, &types, tail);
         let mut query = sqlx::query(&sql);
         for (column, ty) in arrays.into_iter().zip(&types) {
-            query = match Array::of(column, ty)? {
-                Array::Ints(values) => query.bind(values),
-                Array::Texts(values) => query.bind(values),
-                Array::Bools(values) => query.bind(values),
-            };
+            query = Array::of(column, ty)?.bind_to(query);
         }
         Ok(query.execute(&mut *self.0).await?.rows_affected())
     }
@@ -267,11 +265,7 @@ impl WriteTx for PgTx<'_> {
         let event_arrays = event_columns.into_iter().zip(EVENT_ARRAYS);
         let mut query = sqlx::query(&PAYLOADS_AND_EVENTS);
         for (column, ty) in payload_arrays.chain(event_arrays) {
-            query = match Array::of(column, ty)? {
-                Array::Ints(values) => query.bind(values),
-                Array::Texts(values) => query.bind(values),
-                Array::Bools(values) => query.bind(values),
-            };
+            query = Array::of(column, ty)?.bind_to(query);
         }
         let row = query.fetch_one(&mut *self.0).await?;
         let written: (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
@@ -295,7 +289,8 @@ enum Array {
     Bools(Vec<Option<bool>>),
 }
 
-/// The array type of a column whose first value is `first`.
+/// The array type of a column whose first value is `first` ([`Array::of`]
+/// refuses any later value of another type).
 fn array_type(first: Option<&Param<'_>>) -> &'static str {
     match first {
         Some(Param::Int(_) | Param::OptInt(_)) => INT8_ARRAY,
@@ -319,6 +314,15 @@ fn unnest_sql(head: &str, types: &[&str], tail: &str) -> String {
 }
 
 impl Array {
+    /// Binds the array as the query's next parameter.
+    fn bind_to(self, query: PgQuery<'_>) -> PgQuery<'_> {
+        match self {
+            Array::Ints(values) => query.bind(values),
+            Array::Texts(values) => query.bind(values),
+            Array::Bools(values) => query.bind(values),
+        }
+    }
+
     /// The column as an array of `ty`; a value of another type is refused.
     fn of(column: Vec<Param<'_>>, ty: &str) -> Result<Array, StoreError> {
         let mismatch = || StoreError::Encode {

@@ -20,7 +20,7 @@ use sqlx::sqlite::{
 use crate::StoreError;
 use crate::backend::store_impl;
 use crate::checkpoint::Checkpointer;
-use crate::codec::{Param, Placeholders};
+use crate::codec::Param;
 use crate::rows::RowReader;
 use crate::write::{self, Dialect, WriteTx};
 
@@ -64,7 +64,6 @@ store_impl! {
 }
 
 static DIALECT: Dialect = Dialect {
-    placeholders: Placeholders::Anonymous,
     // Safe because the transaction holds the write lock.
     payload_ids: "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
                   SELECT (SELECT COALESCE(MAX(id), 0) FROM payloads) + i AS id FROM n",

@@ -9,7 +9,7 @@ use domain::{Alert, AlertStatus, Incident, IncidentStatus, TimelineEntry};
 
 use crate::StoreError;
 use crate::backend::sql;
-use crate::codec::{self, Param, Placeholders};
+use crate::codec::{self, Param};
 use crate::rows;
 use crate::{
     AuditEntry, CommitBatch, DeliveryOutcome, DeliveryStatus, ImportBatch, ImportOutcome,
@@ -18,7 +18,6 @@ use crate::{
 
 /// What differs between the engines' write SQL.
 pub(crate) struct Dialect {
-    pub placeholders: Placeholders,
     /// Returns `$1` fresh payload ids in the first column.
     pub payload_ids: &'static str,
     /// Run first in a transaction that appends to the audit chain.
@@ -45,8 +44,8 @@ pub(crate) trait WriteTx: Sized {
 
     /// Runs `{head} … {tail}` for `rows` (each `columns` values, in the
     /// order of `head`'s column list), inserting them in their order; the
-    /// number of rows inserted or changed ([`insert_values`] does it with
-    /// multi-row `VALUES` statements).
+    /// number of rows inserted or changed, 0 for no rows ([`insert_values`]
+    /// does it with multi-row `VALUES` statements).
     async fn insert_rows(
         &mut self,
         head: &str,
@@ -84,20 +83,6 @@ impl Parent {
     }
 }
 
-/// See [`WriteTx::insert_rows`].
-async fn insert_rows<T: WriteTx>(
-    tx: &mut T,
-    head: &str,
-    columns: usize,
-    tail: &str,
-    rows: Vec<Vec<Param<'_>>>,
-) -> Result<u64, StoreError> {
-    if rows.is_empty() {
-        return Ok(0);
-    }
-    tx.insert_rows(head, columns, tail, rows).await
-}
-
 /// Inserts `rows` with as few multi-row statements as the chunk sizes
 /// allow; returns the number of rows written.
 pub(crate) async fn insert_values<T: WriteTx>(
@@ -107,11 +92,10 @@ pub(crate) async fn insert_values<T: WriteTx>(
     tail: &str,
     rows: Vec<Vec<Param<'_>>>,
 ) -> Result<u64, StoreError> {
-    let placeholders = tx.dialect().placeholders;
     let mut rows = rows.into_iter();
     let mut written = 0;
     for size in codec::chunk_sizes(rows.len()) {
-        let sql = codec::values_sql(head, columns, size, tail, placeholders);
+        let sql = codec::values_sql(head, columns, size, tail);
         let mut params = Vec::with_capacity(size * columns);
         for row in rows.by_ref().take(size) {
             debug_assert_eq!(row.len(), columns);
@@ -155,7 +139,7 @@ async fn append_audit<T: WriteTx>(tx: &mut T, entries: &[AuditEntry]) -> Result<
         stored.push(row);
     }
     let params = stored.iter().map(rows::audit_params).collect();
-    insert_rows(tx, &sql::AUDIT_INSERT, rows::AUDIT_COLUMNS.len(), "", params).await?;
+    tx.insert_rows(&sql::AUDIT_INSERT, rows::AUDIT_COLUMNS.len(), "", params).await?;
     Ok(())
 }
 
@@ -204,7 +188,7 @@ async fn upsert_rows<T: WriteTx, R>(
     }
     let (head, columns, tail, tenant_of) = statements;
     let params = rows.iter().map(|row| params(*row)).collect::<Result<Vec<_>, _>>()?;
-    let written = insert_rows(tx, head, columns, tail, params).await?;
+    let written = tx.insert_rows(head, columns, tail, params).await?;
     if written == rows.len() as u64 {
         return Ok(());
     }
@@ -228,7 +212,7 @@ pub(crate) async fn commit<T: WriteTx>(tx: &mut T, batch: &CommitBatch) -> Resul
     if !batch.silences.is_empty() {
         let params = batch.silences.iter().map(rows::silence_params).collect();
         let columns = rows::SILENCE_COLUMNS.len();
-        insert_rows(tx, &sql::SILENCE_INSERT, columns, &sql::SILENCE_UPSERT_TAIL, params).await?;
+        tx.insert_rows(&sql::SILENCE_INSERT, columns, &sql::SILENCE_UPSERT_TAIL, params).await?;
     }
 
     let incidents =
@@ -290,13 +274,13 @@ pub(crate) async fn commit<T: WriteTx>(tx: &mut T, batch: &CommitBatch) -> Resul
     check_references(tx, batch, (&incidents, &alerts), &timeline).await?;
     if !timeline.is_empty() {
         let params = timeline.into_iter().map(rows::timeline_params).collect();
-        insert_rows(tx, &sql::TIMELINE_INSERT, rows::TIMELINE_COLUMNS.len(), "", params).await?;
+        tx.insert_rows(&sql::TIMELINE_INSERT, rows::TIMELINE_COLUMNS.len(), "", params).await?;
     }
 
     if !batch.outbox.is_empty() {
         let params = batch.outbox.iter().map(rows::outbox_params).collect();
         let columns = rows::OUTBOX_INSERT_COLUMNS.len();
-        insert_rows(tx, &sql::OUTBOX_INSERT, columns, "", params).await?;
+        tx.insert_rows(&sql::OUTBOX_INSERT, columns, "", params).await?;
     }
 
     if !batch.audit.is_empty() {
@@ -355,7 +339,6 @@ pub(crate) async fn count_missing_parents<T: WriteTx>(
     parent: Parent,
     refs: &[(i64, &str)],
 ) -> Result<i64, StoreError> {
-    let placeholders = tx.dialect().placeholders;
     // `IS NOT` is SQLite's null-safe inequality: a missing row counts.
     let tail = format!(
         ") AS r WHERE (SELECT p.tenant FROM {} p WHERE p.id = r.column1) IS NOT r.column2",
@@ -366,7 +349,7 @@ pub(crate) async fn count_missing_parents<T: WriteTx>(
     for size in codec::chunk_sizes(refs.len()) {
         let (chunk, after) = rest.split_at(size);
         rest = after;
-        let sql = codec::values_sql("SELECT count(*) FROM (", 2, size, &tail, placeholders);
+        let sql = codec::values_sql("SELECT count(*) FROM (", 2, size, &tail);
         let params = chunk.iter().flat_map(|&(id, tenant)| [Param::Int(id), Param::Text(tenant)]);
         missing += tx.ints(&sql, params.collect()).await?.first().copied().unwrap_or(0);
     }
@@ -395,8 +378,8 @@ pub(crate) async fn insert_payload_rows<T: WriteTx>(
             events.push(rows::event_params(payload.tenant.as_str(), id, event)?);
         }
     }
-    insert_rows(tx, &sql::PAYLOAD_INSERT, rows::PAYLOAD_COLUMNS.len(), "", rows).await?;
-    insert_rows(tx, &sql::EVENT_INSERT, rows::EVENT_COLUMNS.len(), "", events).await?;
+    tx.insert_rows(&sql::PAYLOAD_INSERT, rows::PAYLOAD_COLUMNS.len(), "", rows).await?;
+    tx.insert_rows(&sql::EVENT_INSERT, rows::EVENT_COLUMNS.len(), "", events).await?;
     Ok(())
 }
 
@@ -418,7 +401,7 @@ pub(crate) async fn import<T: WriteTx>(
         batch.received_at,
         &batch.body,
     );
-    insert_rows(tx, &sql::PAYLOAD_INSERT, rows::PAYLOAD_COLUMNS.len(), "", vec![payload]).await?;
+    tx.insert_rows(&sql::PAYLOAD_INSERT, rows::PAYLOAD_COLUMNS.len(), "", vec![payload]).await?;
     let mut outcome = ImportOutcome::default();
     // Marked and unmarked events in separate statements, so the rows each
     // wrote say how many of the new ones are marked.
@@ -431,14 +414,14 @@ pub(crate) async fn import<T: WriteTx>(
             params.push(Param::Bool(for_engine));
             events.push(params);
         }
-        let written = insert_rows(
-            tx,
-            &sql::IMPORT_EVENT_INSERT,
-            rows::EVENT_COLUMNS.len() + 2,
-            sql::IMPORT_EVENT_TAIL,
-            events,
-        )
-        .await?;
+        let written = tx
+            .insert_rows(
+                &sql::IMPORT_EVENT_INSERT,
+                rows::EVENT_COLUMNS.len() + 2,
+                sql::IMPORT_EVENT_TAIL,
+                events,
+            )
+            .await?;
         outcome.imported += written;
         if for_engine {
             outcome.for_engine = written;
@@ -480,7 +463,7 @@ pub(crate) async fn record_delivery<T: WriteTx>(
         });
     }
     let params = vec![rows::timeline_params(timeline)];
-    insert_rows(tx, &sql::TIMELINE_INSERT, rows::TIMELINE_COLUMNS.len(), "", params).await?;
+    tx.insert_rows(&sql::TIMELINE_INSERT, rows::TIMELINE_COLUMNS.len(), "", params).await?;
     Ok(())
 }
 
