@@ -13,7 +13,7 @@ pub(crate) mod sql {
         format!("INSERT INTO incidents ({})", column_list(&rows::INCIDENT_COLUMNS))
     });
     pub(crate) static INCIDENT_UPSERT_TAIL: LazyLock<String> =
-        LazyLock::new(|| upsert_tail("incidents", &rows::INCIDENT_COLUMNS));
+        LazyLock::new(|| upsert_tail("incidents", &rows::INCIDENT_COLUMNS, &rows::INCIDENT_FIXED));
     pub(crate) static LIST_INCIDENTS: LazyLock<String> = LazyLock::new(|| {
         format!(
             "{} WHERE status IN ($1, $2, $3) AND ($4 IS NULL OR tenant = $4) \
@@ -31,7 +31,7 @@ pub(crate) mod sql {
     pub(crate) static ALERT_INSERT: LazyLock<String> =
         LazyLock::new(|| format!("INSERT INTO alerts ({})", column_list(&rows::ALERT_COLUMNS)));
     pub(crate) static ALERT_UPSERT_TAIL: LazyLock<String> =
-        LazyLock::new(|| upsert_tail("alerts", &rows::ALERT_COLUMNS));
+        LazyLock::new(|| upsert_tail("alerts", &rows::ALERT_COLUMNS, &rows::ALERT_FIXED));
     pub(crate) static UNRESOLVED_ALERTS: LazyLock<String> = LazyLock::new(|| {
         format!("{} WHERE status <> 'resolved' AND id > $1 ORDER BY id LIMIT $2", *ALERT_SELECT)
     });
@@ -117,7 +117,7 @@ pub(crate) mod sql {
     pub(crate) static SILENCE_INSERT: LazyLock<String> =
         LazyLock::new(|| format!("INSERT INTO silences ({})", column_list(&rows::SILENCE_COLUMNS)));
     pub(crate) static SILENCE_UPSERT_TAIL: LazyLock<String> =
-        LazyLock::new(|| upsert_tail("silences", &rows::SILENCE_COLUMNS));
+        LazyLock::new(|| upsert_tail("silences", &rows::SILENCE_COLUMNS, &[]));
     pub(crate) static LIVE_SILENCES: LazyLock<String> =
         LazyLock::new(|| format!("{} WHERE expired_at IS NULL ORDER BY id", *SILENCE_SELECT));
     pub(crate) static LIST_SILENCES: LazyLock<String> =

@@ -247,11 +247,14 @@ pub(crate) fn values_sql(head: &str, columns: usize, rows: usize, tail: &str) ->
 }
 
 /// ` ON CONFLICT (id) DO UPDATE SET c = excluded.c, …` for every column but
-/// `id` and `tenant`, refusing (by updating nothing) a row of another tenant.
-pub(crate) fn upsert_tail(table: &str, columns: &[&str]) -> String {
+/// `id`, `tenant` and the `fixed` ones, refusing (by updating nothing) a row
+/// of another tenant. A column that never changes once written is left out
+/// of the `SET` list: SQLite rewrites every index whose columns the list
+/// names, changed or not, and each such entry is a random page of the WAL.
+pub(crate) fn upsert_tail(table: &str, columns: &[&str], fixed: &[&str]) -> String {
     let set: Vec<String> = columns
         .iter()
-        .filter(|c| !matches!(**c, "id" | "tenant"))
+        .filter(|c| !matches!(**c, "id" | "tenant") && !fixed.contains(c))
         .map(|c| format!("{c} = excluded.{c}"))
         .collect();
     format!(
@@ -314,8 +317,9 @@ mod tests {
     }
 
     #[test]
-    fn upsert_never_rewrites_id_or_tenant() {
-        let tail = upsert_tail("alerts", &["id", "tenant", "status"]);
+    fn upsert_never_rewrites_id_tenant_or_fixed_columns() {
+        let tail =
+            upsert_tail("alerts", &["id", "tenant", "incident_id", "status"], &["incident_id"]);
         assert_eq!(
             tail,
             " ON CONFLICT (id) DO UPDATE SET status = excluded.status WHERE alerts.tenant = excluded.tenant"

@@ -17,6 +17,9 @@ pub(crate) trait RowReader {
     fn boolean(&self, column: &str) -> Result<bool, StoreError>;
 }
 
+/// What an incident keeps from its first write on (see [`crate::codec::upsert_tail`]).
+pub(crate) const INCIDENT_FIXED: [&str; 3] = ["service", "group_key", "created_at"];
+
 pub(crate) const INCIDENT_COLUMNS: [&str; 20] = [
     "id",
     "tenant",
@@ -135,6 +138,10 @@ pub(crate) fn silence_from_row(row: &impl RowReader) -> Result<Silence, StoreErr
         expired_by: row.opt_text("expired_by")?,
     })
 }
+
+/// What an alert keeps from its first write on: it never changes incident
+/// or key (see [`crate::codec::upsert_tail`]).
+pub(crate) const ALERT_FIXED: [&str; 4] = ["service", "incident_id", "dedup_key", "first_seen"];
 
 pub(crate) const ALERT_COLUMNS: [&str; 14] = [
     "id",
