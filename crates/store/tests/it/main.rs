@@ -174,6 +174,7 @@ conformance!(
     second_unresolved_alert_for_a_dedup_key_is_refused,
     resolved_incident_frees_its_group_key,
     rows_never_change_tenant,
+    upserts_keep_what_rows_are_born_with,
     rows_refer_only_within_their_tenant,
     many_payloads_keep_their_events,
     outbox_retries_then_sends,

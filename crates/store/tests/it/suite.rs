@@ -365,6 +365,58 @@ pub async fn rows_never_change_tenant(store: &Store) {
     assert_eq!(store.incident(original.id).await.expect("read"), Some(original));
 }
 
+/// An upsert changes what may change and keeps what a row has from its
+/// first write: an alert's incident, key, service and first sighting; an
+/// incident's group key, service and creation time.
+pub async fn upserts_keep_what_rows_are_born_with(store: &Store) {
+    let first = incident(1, "acme", "g");
+    let other = incident(2, "acme", "h");
+    let born = alert(1, &first, "k");
+    store
+        .commit(&CommitBatch {
+            incidents: vec![first.clone(), other.clone()],
+            alerts: vec![born.clone()],
+            ..CommitBatch::default()
+        })
+        .await
+        .expect("first");
+
+    let mut later = alert(1, &other, "another-key");
+    later.first_seen = at(50);
+    later.last_seen = at(60);
+    later.event_count = 7;
+    later.status = AlertStatus::Resolved;
+    later.resolved_at = Some(at(60));
+    let mut renamed = resolved(incident(1, "acme", "another-group"), 60);
+    renamed.created_at = at(50);
+    renamed.title = "renamed".to_owned();
+    store
+        .commit(&CommitBatch {
+            incidents: vec![renamed],
+            alerts: vec![later.clone()],
+            ..CommitBatch::default()
+        })
+        .await
+        .expect("second");
+
+    let stored = store.incident_alerts(first.id).await.expect("alerts");
+    let expected = domain::Alert {
+        incident_id: born.incident_id,
+        dedup_key: born.dedup_key.clone(),
+        service: born.service.clone(),
+        first_seen: born.first_seen,
+        ..later
+    };
+    assert_eq!(stored, vec![expected]);
+    assert!(store.incident_alerts(other.id).await.expect("alerts").is_empty());
+    let incident = store.incident(first.id).await.expect("read").expect("kept");
+    assert_eq!(
+        (incident.group_key.as_str(), incident.created_at, incident.title.as_str()),
+        ("g", first.created_at, "renamed")
+    );
+    assert_eq!(incident.status, IncidentStatus::Resolved);
+}
+
 pub async fn rows_refer_only_within_their_tenant(store: &Store) {
     let acme = incident(1, "acme", "g");
     store.commit(&opening(vec![acme.clone()])).await.expect("first");
