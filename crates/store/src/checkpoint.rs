@@ -121,15 +121,13 @@ impl Shared {
                     if state.quiet >= QUIET_TURNS && due.is_zero() {
                         break;
                     }
-                    // Woken by the eighth quiet moment or by a stop; the
-                    // timeout covers the rest of the interval.
-                    let wait =
-                        if state.quiet >= QUIET_TURNS { due } else { Duration::from_secs(3600) };
-                    state = self
-                        .wake
-                        .wait_timeout(state, wait)
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .0;
+                    // Woken by the eighth quiet moment or by a stop; once
+                    // quiet enough, the timeout covers the rest of the interval.
+                    state = if state.quiet >= QUIET_TURNS {
+                        self.wake.wait_timeout(state, due).unwrap_or_else(PoisonError::into_inner).0
+                    } else {
+                        self.wake.wait(state).unwrap_or_else(PoisonError::into_inner)
+                    };
                 }
                 state.quiet = 0;
             }

@@ -212,15 +212,7 @@ impl WriteTx for PgTx<'_> {
         }
         let mut arrays: Vec<Vec<Param<'_>>> = vec![Vec::with_capacity(rows.len()); columns];
         for row in rows {
-            if row.len() != columns {
-                return Err(StoreError::Encode {
-                    what: "rows",
-                    message: format!("a row of {} values for {columns} columns", row.len()),
-                });
-            }
-            for (column, value) in arrays.iter_mut().zip(row) {
-                column.push(value);
-            }
+            push_row(&mut arrays, row.into_iter())?;
         }
         let types: Vec<&str> = arrays.iter().map(|column| array_type(column.first())).collect();
         let sql = unnest_sql(head, &types, tail);
@@ -250,15 +242,11 @@ impl WriteTx for PgTx<'_> {
                 &payload.body,
             );
             // All but `id`, which the statement takes from the sequence.
-            for (column, value) in payload_columns.iter_mut().zip(values.into_iter().skip(1)) {
-                column.push(value);
-            }
+            push_row(&mut payload_columns, values.into_iter().skip(1))?;
             for event in &payload.events {
                 // The payload's position stands for its id until the join.
                 let values = rows::event_params(payload.tenant.as_str(), position, event)?;
-                for (column, value) in event_columns.iter_mut().zip(values) {
-                    column.push(value);
-                }
+                push_row(&mut event_columns, values.into_iter())?;
             }
         }
         let payload_arrays = payload_columns.into_iter().zip(PAYLOAD_ARRAYS);
@@ -287,6 +275,24 @@ enum Array {
     Ints(Vec<Option<i64>>),
     Texts(Vec<Option<String>>),
     Bools(Vec<Option<bool>>),
+}
+
+/// Appends `row` to `columns`, one value to each; a row of another length
+/// is refused.
+fn push_row<'a>(
+    columns: &mut [Vec<Param<'a>>],
+    row: impl ExactSizeIterator<Item = Param<'a>>,
+) -> Result<(), StoreError> {
+    if row.len() != columns.len() {
+        return Err(StoreError::Encode {
+            what: "rows",
+            message: format!("a row of {} values for {} columns", row.len(), columns.len()),
+        });
+    }
+    for (column, value) in columns.iter_mut().zip(row) {
+        column.push(value);
+    }
+    Ok(())
 }
 
 /// The array type of a column whose first value is `first` ([`Array::of`]
