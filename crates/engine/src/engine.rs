@@ -296,7 +296,8 @@ impl Engine {
             engine.incidents.insert(id, incident);
             engine.restore_timers(id);
         }
-        engine.restore_alerts(restored.alerts);
+        // A duplicate it resolves goes out with the next commit all the same.
+        let _superseded = engine.restore_alerts(restored.alerts);
         engine.finish_restore();
         engine
     }
@@ -306,19 +307,36 @@ impl Engine {
     /// time rather than all held twice, as rows and as the engine's own;
     /// [`Engine::finish_restore`] once they are all in. Resolved ones are
     /// skipped.
-    pub fn restore_alerts(&mut self, alerts: Vec<Alert>) {
+    ///
+    /// Pages come in id order. Should two unresolved alerts share a tenant
+    /// and key (the engine never makes that, and the store does not check
+    /// it), the later one stays active and the earlier is resolved as of the
+    /// later one's `first_seen`, to be written with the next commit; their
+    /// ids are returned, earlier first, so that the caller can say so.
+    pub fn restore_alerts(&mut self, alerts: Vec<Alert>) -> Vec<(AlertId, AlertId)> {
         // One copy of each tenant and service id for all the alerts of a
         // page, as when they arrive live (a copy per page is a few bytes per
         // thousand alerts).
         let (mut tenants, mut services) = (HashSet::new(), HashSet::new());
+        let mut superseded = Vec::new();
         for mut alert in alerts.into_iter().filter(|a| a.status != AlertStatus::Resolved) {
             alert.tenant = shared(&mut tenants, alert.tenant);
             alert.service = shared(&mut services, alert.service);
-            self.members.entry(alert.incident_id).or_default().insert(alert.dedup_key.clone());
             let key = (alert.tenant.clone(), alert.dedup_key.clone());
+            if self.alerts.contains_key(&key) {
+                let resolved_at = alert.first_seen;
+                if let Some((mut earlier, _)) = self.remove_alert(&key) {
+                    superseded.push((earlier.id, alert.id));
+                    earlier.status = AlertStatus::Resolved;
+                    earlier.resolved_at = Some(resolved_at.max(earlier.last_seen));
+                    self.retired_alerts.push(earlier);
+                }
+            }
+            self.members.entry(alert.incident_id).or_default().insert(alert.dedup_key.clone());
             let labels = std::mem::take(&mut alert.labels);
             self.alerts.insert(key, Active::new(alert, &labels));
         }
+        superseded
     }
 
     /// Indexes the alerts [`Engine::restore_alerts`] added under the

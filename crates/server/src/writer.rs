@@ -295,7 +295,13 @@ async fn restore_in_pages(
         let Some(last) = page.last() else { break };
         after_id = last.id.0;
         let more = page.len() as i64 == page_size;
-        engine.restore_alerts(page);
+        for (earlier, later) in engine.restore_alerts(page) {
+            tracing::error!(
+                alert = earlier.0,
+                kept = later.0,
+                "two unresolved alerts share a key; the earlier is resolved with the next commit"
+            );
+        }
         if !more {
             break;
         }

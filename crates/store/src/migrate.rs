@@ -48,6 +48,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "tenant_in_primary_keys",
         sql: include_str!("../migrations/sqlite/0007_tenant_in_primary_keys.sql"),
     },
+    Migration {
+        version: 8,
+        name: "alert_keys_kept_by_the_engine",
+        sql: include_str!("../migrations/sqlite/0008_alert_keys_kept_by_the_engine.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -85,6 +90,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 7,
         name: "tenant_in_primary_keys",
         sql: include_str!("../migrations/postgres/0007_tenant_in_primary_keys.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "alert_keys_kept_by_the_engine",
+        sql: include_str!("../migrations/postgres/0008_alert_keys_kept_by_the_engine.sql"),
     },
 ];
 

@@ -390,3 +390,43 @@ fn only_a_resend_that_changes_nothing_is_a_repeat() {
     assert_eq!(outcome(5, Resolve, Severity::Critical), (false, true), "a resolve");
     assert_eq!(outcome(6, Resolve, Severity::Critical), (false, false), "a resolve of nothing");
 }
+
+#[test]
+fn a_restore_that_finds_two_unresolved_alerts_for_a_key_keeps_the_later() {
+    let mut engine = Engine::new(config(Duration::ZERO, &[]));
+    feed(&mut engine, at(0), &event(Trigger, "disk", Severity::Error));
+    let stored = engine.take_changes();
+    let earlier = stored.alerts[0].clone();
+    // A second firing row for the key, as no engine writes it.
+    let mut later = earlier.clone();
+    later.id = domain::AlertId(earlier.id.0 + 1);
+    later.first_seen = at(30);
+    later.last_seen = at(40);
+
+    let mut engine = Engine::restore(
+        config(Duration::ZERO, &[]),
+        Restored {
+            incidents: stored.incidents.clone(),
+            max_alert_id: later.id.0,
+            max_incident_id: 1,
+            ..Restored::default()
+        },
+    );
+    let superseded = engine.restore_alerts(vec![earlier.clone(), later.clone()]);
+    engine.finish_restore();
+    assert_eq!(superseded, [(earlier.id, later.id)]);
+    assert_eq!(engine.active_alert_count(), 1);
+
+    let written = engine.take_changes().alerts;
+    let rows: Vec<_> = written.iter().map(|a| (a.id, a.status, a.resolved_at)).collect();
+    assert_eq!(rows, [(earlier.id, AlertStatus::Resolved, Some(at(30)))]);
+
+    // The key is the later alert's: a resolve closes it, and nothing is left.
+    feed(&mut engine, at(50), &event(Resolve, "disk", Severity::Error));
+    let resolved = engine.take_changes().alerts;
+    assert_eq!(
+        resolved.iter().map(|a| (a.id, a.status)).collect::<Vec<_>>(),
+        [(later.id, AlertStatus::Resolved)]
+    );
+    assert_eq!(engine.active_alert_count(), 0);
+}

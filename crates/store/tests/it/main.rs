@@ -171,7 +171,7 @@ conformance!(
     commit_round_trips_every_field,
     load_state_returns_only_unresolved_rows,
     second_open_incident_for_a_group_key_rolls_back_the_whole_commit,
-    second_unresolved_alert_for_a_dedup_key_is_refused,
+    a_key_fires_again_in_the_commit_that_resolves_it,
     resolved_incident_frees_its_group_key,
     rows_never_change_tenant,
     upserts_keep_what_rows_are_born_with,

@@ -8,12 +8,12 @@ use watchfloor_store::{
 use crate::fixtures::*;
 
 pub async fn migrating_twice_is_a_no_op(store: &Store) {
-    assert_eq!(store.schema_version().await.expect("version"), 7);
+    assert_eq!(store.schema_version().await.expect("version"), 8);
     store.commit(&opening(vec![incident(1, "acme", "g")])).await.expect("commit");
     let before = counts(store).await;
     store.migrate().await.expect("second migrate");
     store.migrate().await.expect("third migrate");
-    assert_eq!(store.schema_version().await.expect("version"), 7);
+    assert_eq!(store.schema_version().await.expect("version"), 8);
     assert_eq!(counts(store).await, before);
     let versions = texts(store, "SELECT name FROM schema_migrations ORDER BY version").await;
     assert_eq!(
@@ -25,7 +25,8 @@ pub async fn migrating_twice_is_a_no_op(store: &Store) {
             "import_engine",
             "events_unindexed_by_alert",
             "no_foreign_keys",
-            "tenant_in_primary_keys"
+            "tenant_in_primary_keys",
+            "alert_keys_kept_by_the_engine"
         ]
     );
 }
@@ -36,7 +37,7 @@ pub async fn reopening_migrates_nothing_and_keeps_data(store: Store, target: Str
     store.close().await;
     let reopened = Store::open(&target).await.expect("reopening");
     assert_eq!(counts(&reopened).await, before);
-    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 7);
+    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 8);
     reopened.close().await;
 }
 
@@ -75,13 +76,13 @@ pub async fn upgrading_to_version_6_keeps_every_row(store: Store, _target: Strin
     let counted = counts(&store).await;
 
     store.migrate().await.expect("migrating to the latest version");
-    assert_eq!(store.schema_version().await.expect("version"), 7);
+    assert_eq!(store.schema_version().await.expect("version"), 8);
     assert_eq!(counts(&store).await, counted);
     for (sql, before) in dumps.iter().zip(before) {
         assert_eq!(texts(&store, sql).await, before, "{sql}");
     }
-    let duplicate = CommitBatch { alerts: vec![alert(3, &open, "k1")], ..CommitBatch::default() };
-    assert!(store.commit(&duplicate).await.is_err(), "a second unresolved alert for k1");
+    let duplicate = opening(vec![incident(2, "acme", "g")]);
+    assert!(store.commit(&duplicate).await.is_err(), "a second open incident for g");
     rows_refer_only_within_their_tenant(&store).await;
     store.close().await;
 }
@@ -267,7 +268,10 @@ pub async fn second_open_incident_for_a_group_key_rolls_back_the_whole_commit(st
     store.commit(&opening(vec![incident(3, "globex", "checkout|db")])).await.expect("other tenant");
 }
 
-pub async fn second_unresolved_alert_for_a_dedup_key_is_refused(store: &Store) {
+pub async fn a_key_fires_again_in_the_commit_that_resolves_it(store: &Store) {
+    // One unresolved alert per key is the engine's to keep (it is the only
+    // writer of alerts); the store keeps both rows of a key that resolved
+    // and fired again, and hands back only the one still firing.
     let open = incident(1, "acme", "g");
     store
         .commit(&CommitBatch {
@@ -277,18 +281,6 @@ pub async fn second_unresolved_alert_for_a_dedup_key_is_refused(store: &Store) {
         })
         .await
         .expect("first");
-    let before = counts(store).await;
-    let error = store
-        .commit(&CommitBatch {
-            alerts: vec![alert(2, &open, "disk-full")],
-            ..CommitBatch::default()
-        })
-        .await
-        .expect_err("a second unresolved alert must be refused");
-    assert!(error.is_unique_violation(), "unexpected error: {error}");
-    assert_eq!(counts(store).await, before);
-
-    // Once the first is resolved, the key is free again, even in the same batch.
     let mut first = alert(1, &open, "disk-full");
     first.status = AlertStatus::Resolved;
     first.resolved_at = Some(at(9));
@@ -300,6 +292,9 @@ pub async fn second_unresolved_alert_for_a_dedup_key_is_refused(store: &Store) {
         .await
         .expect("resolve and re-fire");
     assert_eq!(counts(store).await.alerts, 2);
+    let unresolved = store.unresolved_alerts(0, 10).await.expect("unresolved");
+    let ids: Vec<i64> = unresolved.iter().map(|a| a.id.0).collect();
+    assert_eq!(ids, [2]);
 }
 
 pub async fn resolved_incident_frees_its_group_key(store: &Store) {
