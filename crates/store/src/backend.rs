@@ -14,13 +14,31 @@ pub(crate) mod sql {
     });
     pub(crate) static INCIDENT_UPSERT_TAIL: LazyLock<String> =
         LazyLock::new(|| upsert_tail("incidents", &rows::INCIDENT_COLUMNS, &rows::INCIDENT_FIXED));
-    pub(crate) static LIST_INCIDENTS: LazyLock<String> = LazyLock::new(|| {
+    /// Open incidents (of the statuses `$1` and `$2`), newest change first:
+    /// the partial index on open group keys finds them, and they are sorted
+    /// (there are as many as the engine holds in memory). No index by
+    /// `updated_at` covers them: every change would move its entry.
+    pub(crate) static LIST_OPEN_INCIDENTS: LazyLock<String> =
+        LazyLock::new(|| list_incidents("status <> 'resolved' AND status IN ($1, $2)", 3));
+    pub(crate) static LIST_OPEN_INCIDENTS_OF_TENANT: LazyLock<String> = LazyLock::new(|| {
+        list_incidents("status <> 'resolved' AND status IN ($1, $2) AND tenant = $3", 4)
+    });
+    /// Resolved incidents, newest change first, read in order from the
+    /// partial indexes by `updated_at` (schema version 8).
+    pub(crate) static LIST_RESOLVED_INCIDENTS: LazyLock<String> =
+        LazyLock::new(|| list_incidents("status = 'resolved'", 1));
+    pub(crate) static LIST_RESOLVED_INCIDENTS_OF_TENANT: LazyLock<String> =
+        LazyLock::new(|| list_incidents("status = 'resolved' AND tenant = $1", 2));
+
+    /// Incidents matching `filter`, newest change first; the limit is
+    /// placeholder `limit`. Each partial index is used only by a query whose
+    /// condition names the index's own, literally.
+    fn list_incidents(filter: &str, limit: usize) -> String {
         format!(
-            "{} WHERE status IN ($1, $2, $3) AND ($4 IS NULL OR tenant = $4) \
-             ORDER BY updated_at DESC, id DESC LIMIT $5",
+            "{} WHERE {filter} ORDER BY updated_at DESC, id DESC LIMIT ${limit}",
             *INCIDENT_SELECT
         )
-    });
+    }
     pub(crate) static OPEN_INCIDENTS: LazyLock<String> =
         LazyLock::new(|| format!("{} WHERE status <> 'resolved' ORDER BY id", *INCIDENT_SELECT));
     pub(crate) static INCIDENT_BY_ID: LazyLock<String> =
@@ -345,22 +363,44 @@ macro_rules! store_impl {
                 filter: &$crate::IncidentFilter,
             ) -> Result<Vec<domain::Incident>, $crate::StoreError> {
                 use domain::IncidentStatus;
-                const ANY: [IncidentStatus; 3] =
-                    [IncidentStatus::Triggered, IncidentStatus::Acknowledged, IncidentStatus::Resolved];
-                let statuses = if filter.statuses.is_empty() { &ANY[..] } else { &filter.statuses[..] };
-                // Always three placeholders: repeat the first status to pad.
-                let status = |index: usize| statuses.get(index).unwrap_or(&statuses[0]).as_str();
-                sqlx::query(&$crate::backend::sql::LIST_INCIDENTS)
-                    .bind(status(0))
-                    .bind(status(1))
-                    .bind(status(2))
-                    .bind(filter.tenant.as_ref().map(|t| t.as_str()))
-                    .bind(filter.limit.max(0))
-                    .fetch_all(&self.pool)
-                    .await?
+                use $crate::backend::sql;
+                let any = filter.statuses.is_empty();
+                let open: Vec<&str> = [IncidentStatus::Triggered, IncidentStatus::Acknowledged]
+                    .into_iter()
+                    .filter(|status| any || filter.statuses.contains(status))
+                    .map(|status| status.as_str())
+                    .collect();
+                let resolved = any || filter.statuses.contains(&IncidentStatus::Resolved);
+                let tenant = filter.tenant.as_ref().map(|t| t.as_str());
+                let limit = filter.limit.max(0);
+                let mut rows = Vec::new();
+                if let Some(&first) = open.first() {
+                    let second = open.get(1).copied().unwrap_or(first);
+                    let query = match tenant {
+                        Some(tenant) => sqlx::query(&sql::LIST_OPEN_INCIDENTS_OF_TENANT)
+                            .bind(first)
+                            .bind(second)
+                            .bind(tenant),
+                        None => sqlx::query(&sql::LIST_OPEN_INCIDENTS).bind(first).bind(second),
+                    };
+                    rows.extend(query.bind(limit).fetch_all(&self.pool).await?);
+                }
+                if resolved {
+                    let query = match tenant {
+                        Some(tenant) => {
+                            sqlx::query(&sql::LIST_RESOLVED_INCIDENTS_OF_TENANT).bind(tenant)
+                        }
+                        None => sqlx::query(&sql::LIST_RESOLVED_INCIDENTS),
+                    };
+                    rows.extend(query.bind(limit).fetch_all(&self.pool).await?);
+                }
+                let mut incidents = rows
                     .iter()
                     .map($crate::rows::incident_from_row)
-                    .collect()
+                    .collect::<Result<Vec<domain::Incident>, _>>()?;
+                incidents.sort_by(|a, b| (b.updated_at, b.id).cmp(&(a.updated_at, a.id)));
+                incidents.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+                Ok(incidents)
             }
 
             pub async fn incident(

@@ -50,8 +50,8 @@ pub(crate) const SQLITE: &[Migration] = &[
     },
     Migration {
         version: 8,
-        name: "alert_keys_kept_by_the_engine",
-        sql: include_str!("../migrations/sqlite/0008_alert_keys_kept_by_the_engine.sql"),
+        name: "fewer_indexes_per_commit",
+        sql: include_str!("../migrations/sqlite/0008_fewer_indexes_per_commit.sql"),
     },
 ];
 
@@ -93,8 +93,8 @@ pub(crate) const POSTGRES: &[Migration] = &[
     },
     Migration {
         version: 8,
-        name: "alert_keys_kept_by_the_engine",
-        sql: include_str!("../migrations/postgres/0008_alert_keys_kept_by_the_engine.sql"),
+        name: "fewer_indexes_per_commit",
+        sql: include_str!("../migrations/postgres/0008_fewer_indexes_per_commit.sql"),
     },
 ];
 
