@@ -53,6 +53,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "fewer_indexes_per_commit",
         sql: include_str!("../migrations/sqlite/0008_fewer_indexes_per_commit.sql"),
     },
+    Migration {
+        version: 9,
+        name: "payload_bodies_in_lz4",
+        sql: include_str!("../migrations/sqlite/0009_payload_bodies_in_lz4.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -95,6 +100,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 8,
         name: "fewer_indexes_per_commit",
         sql: include_str!("../migrations/postgres/0008_fewer_indexes_per_commit.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "payload_bodies_in_lz4",
+        sql: include_str!("../migrations/postgres/0009_payload_bodies_in_lz4.sql"),
     },
 ];
 

@@ -162,6 +162,11 @@ macro_rules! conformance {
             async fn upgrading_to_version_6_keeps_every_row() {
                 crate::postgres_at(5).await.run(crate::suite::upgrading_to_version_6_keeps_every_row).await;
             }
+
+            #[tokio::test]
+            async fn payload_bodies_are_compressed_with_lz4() {
+                crate::postgres().await.run(crate::suite::payload_bodies_are_compressed_with_lz4).await;
+            }
         }
     };
 }

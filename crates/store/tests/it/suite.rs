@@ -8,12 +8,12 @@ use watchfloor_store::{
 use crate::fixtures::*;
 
 pub async fn migrating_twice_is_a_no_op(store: &Store) {
-    assert_eq!(store.schema_version().await.expect("version"), 8);
+    assert_eq!(store.schema_version().await.expect("version"), 9);
     store.commit(&opening(vec![incident(1, "acme", "g")])).await.expect("commit");
     let before = counts(store).await;
     store.migrate().await.expect("second migrate");
     store.migrate().await.expect("third migrate");
-    assert_eq!(store.schema_version().await.expect("version"), 8);
+    assert_eq!(store.schema_version().await.expect("version"), 9);
     assert_eq!(counts(store).await, before);
     let versions = texts(store, "SELECT name FROM schema_migrations ORDER BY version").await;
     assert_eq!(
@@ -26,7 +26,8 @@ pub async fn migrating_twice_is_a_no_op(store: &Store) {
             "events_unindexed_by_alert",
             "no_foreign_keys",
             "tenant_in_primary_keys",
-            "fewer_indexes_per_commit"
+            "fewer_indexes_per_commit",
+            "payload_bodies_in_lz4"
         ]
     );
 }
@@ -37,7 +38,7 @@ pub async fn reopening_migrates_nothing_and_keeps_data(store: Store, target: Str
     store.close().await;
     let reopened = Store::open(&target).await.expect("reopening");
     assert_eq!(counts(&reopened).await, before);
-    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 8);
+    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 9);
     reopened.close().await;
 }
 
@@ -76,7 +77,7 @@ pub async fn upgrading_to_version_6_keeps_every_row(store: Store, _target: Strin
     let counted = counts(&store).await;
 
     store.migrate().await.expect("migrating to the latest version");
-    assert_eq!(store.schema_version().await.expect("version"), 8);
+    assert_eq!(store.schema_version().await.expect("version"), 9);
     assert_eq!(counts(&store).await, counted);
     for (sql, before) in dumps.iter().zip(before) {
         assert_eq!(texts(&store, sql).await, before, "{sql}");
@@ -1092,4 +1093,27 @@ pub async fn deliveries_recorded_in_a_batch_skip_what_is_not_pending(store: &Sto
         .await
         .expect("commit");
     assert_eq!(counts(store).await, after);
+}
+
+/// PostgreSQL only: request bodies large enough to be compressed are
+/// compressed with lz4 (schema version 9), and read back as written.
+pub async fn payload_bodies_are_compressed_with_lz4(store: Store, _target: String) {
+    let body = format!(
+        "[{}]",
+        (0..200)
+            .map(|n| format!(r#"{{"labels":{{"alertname":"DiskFull","instance":"host-{n:03}"}}}}"#))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    assert!(body.len() > 8_000, "large enough to be compressed: {} bytes", body.len());
+    let batch =
+        CommitBatch { payloads: vec![payload("acme", &body, vec![])], ..CommitBatch::default() };
+    store.commit(&batch).await.expect("commit");
+    let column = "SELECT CAST(attcompression AS text) FROM pg_attribute \
+                  WHERE attrelid = 'payloads'::regclass AND attname = 'body'";
+    assert_eq!(texts(&store, column).await, ["l"]);
+    let stored = "SELECT pg_column_compression(body) FROM payloads";
+    assert_eq!(texts(&store, stored).await, ["lz4"]);
+    assert_eq!(texts(&store, "SELECT body FROM payloads").await, [body]);
+    store.close().await;
 }
