@@ -234,6 +234,8 @@ pub struct Engine {
     /// The re-sends since [`Engine::take_changes`].
     touches: Vec<AlertTouch>,
     dirty_incidents: BTreeSet<IncidentId>,
+    /// Incidents whose active alerts [`Engine::finish_restore`] counts again.
+    recount: BTreeSet<IncidentId>,
     retired_alerts: Vec<Alert>,
     retired_incidents: Vec<Incident>,
 }
@@ -277,6 +279,7 @@ impl Engine {
             touched_order: VecDeque::new(),
             touches: Vec::new(),
             dirty_incidents: BTreeSet::new(),
+            recount: BTreeSet::new(),
             retired_alerts: Vec::new(),
             retired_incidents: Vec::new(),
         };
@@ -311,8 +314,10 @@ impl Engine {
     /// Pages come in id order. Should two unresolved alerts share a tenant
     /// and key (the engine never makes that, and the store does not check
     /// it), the later one stays active and the earlier is resolved as of the
-    /// later one's `first_seen`, to be written with the next commit; their
-    /// ids are returned, earlier first, so that the caller can say so.
+    /// later one's `first_seen` (or its own `last_seen`, if that is later),
+    /// to be written with the next commit, and [`Engine::finish_restore`]
+    /// recounts the active alerts of their incidents; their ids are
+    /// returned, earlier first, so that the caller can say so.
     pub fn restore_alerts(&mut self, alerts: Vec<Alert>) -> Vec<(AlertId, AlertId)> {
         // One copy of each tenant and service id for all the alerts of a
         // page, as when they arrive live (a copy per page is a few bytes per
@@ -327,6 +332,7 @@ impl Engine {
                 let resolved_at = alert.first_seen;
                 if let Some((mut earlier, _)) = self.remove_alert(&key) {
                     superseded.push((earlier.id, alert.id));
+                    self.recount.extend([earlier.incident_id, alert.incident_id]);
                     earlier.status = AlertStatus::Resolved;
                     earlier.resolved_at = Some(resolved_at.max(earlier.last_seen));
                     self.retired_alerts.push(earlier);
@@ -340,9 +346,17 @@ impl Engine {
     }
 
     /// Indexes the alerts [`Engine::restore_alerts`] added under the
-    /// inhibition rules.
+    /// inhibition rules, and recounts the active alerts of incidents that
+    /// had two for one key.
     pub fn finish_restore(&mut self) {
         self.rebuild_inhibitors();
+        for id in std::mem::take(&mut self.recount) {
+            let active = self.members.get(&id).map_or(0, BTreeSet::len);
+            if let Some(incident) = self.incidents.get_mut(&id) {
+                incident.active_alert_count = i64::try_from(active).unwrap_or(i64::MAX);
+                self.dirty_incidents.insert(id);
+            }
+        }
     }
 
     pub fn config(&self) -> &Arc<Config> {

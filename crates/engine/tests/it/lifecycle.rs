@@ -403,10 +403,14 @@ fn a_restore_that_finds_two_unresolved_alerts_for_a_key_keeps_the_later() {
     later.first_seen = at(30);
     later.last_seen = at(40);
 
+    // Whatever the incident's count says, it is counted again.
+    let mut incident = stored.incidents[0].clone();
+    incident.active_alert_count = 2;
+
     let mut engine = Engine::restore(
         config(Duration::ZERO, &[]),
         Restored {
-            incidents: stored.incidents.clone(),
+            incidents: vec![incident],
             max_alert_id: later.id.0,
             max_incident_id: 1,
             ..Restored::default()
@@ -417,9 +421,11 @@ fn a_restore_that_finds_two_unresolved_alerts_for_a_key_keeps_the_later() {
     assert_eq!(superseded, [(earlier.id, later.id)]);
     assert_eq!(engine.active_alert_count(), 1);
 
-    let written = engine.take_changes().alerts;
-    let rows: Vec<_> = written.iter().map(|a| (a.id, a.status, a.resolved_at)).collect();
+    let written = engine.take_changes();
+    let rows: Vec<_> = written.alerts.iter().map(|a| (a.id, a.status, a.resolved_at)).collect();
     assert_eq!(rows, [(earlier.id, AlertStatus::Resolved, Some(at(30)))]);
+    let counts: Vec<_> = written.incidents.iter().map(|i| (i.id, i.active_alert_count)).collect();
+    assert_eq!(counts, [(earlier.incident_id, 1)]);
 
     // The key is the later alert's: a resolve closes it, and nothing is left.
     feed(&mut engine, at(50), &event(Resolve, "disk", Severity::Error));
