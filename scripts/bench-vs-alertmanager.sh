@@ -16,6 +16,9 @@
 #   fill-N / growth-N   grow to N active alerts (BENCH_GROWTH), wait until the system
 #              is quiet (at most BENCH_SETTLE_SECS), then time BENCH_GROWTH_PROBE
 #              re-sends of random active alerts at that size
+# Each workload runs on every system before the next begins (growth runs
+# each system's fills and probes in one go), so the table lists each
+# workload's systems one after another.
 #
 # Other knobs: BENCH_SYSTEMS (alertmanager watchfloor-sqlite watchfloor-postgres),
 # BENCH_WORKLOADS (steady e2e-idle flat growth), BENCH_CONCURRENCY, BENCH_PROBE_RATE,
@@ -274,28 +277,42 @@ load() { # SYSTEM WORKLOAD ARGS...
 
 # --- workloads -----------------------------------------------------------------------
 say "scale $scale; systems: $systems; workloads: $workloads; results in $out"
-for system in $systems; do
-  for workload in $workloads; do
-    case $workload in
-      steady)
+# One workload at a time across the systems, so that the runs compared in a
+# ratio are a minute apart rather than the length of a whole system's turn:
+# this machine's disk drifts from minute to minute, and Watchfloor waits for
+# it at every commit while Alertmanager does not.
+for workload in $workloads; do
+  case $workload in
+    steady)
+      for system in $systems; do
         start_server "$system"
         load "$system" steady --rate "$steady_rate" --duration "$steady_secs" \
           --batch-size "$steady_batch" --distinct "$distinct" --resolve-ratio 0.1 \
           --concurrency 256 --probe-rate "$probe_rate"
-        ;;
-      e2e-idle)
+        stop_server
+      done
+      ;;
+    e2e-idle)
+      for system in $systems; do
         start_server "$system"
         load "$system" e2e-idle --rate 1 --max-alerts 0 --duration "$e2e_secs" \
           --probe-rate "$probe_rate"
-        ;;
-      flat)
-        for batch in $batches; do
+        stop_server
+      done
+      ;;
+    flat)
+      for batch in $batches; do
+        for system in $systems; do
           start_server "$system"
           load "$system" "flat-b$batch" --batch-size "$batch" --duration "$flat_secs" \
             --distinct "$distinct" --resolve-ratio 0.1 --concurrency "$concurrency"
+          stop_server
         done
-        ;;
-      growth)
+      done
+      ;;
+    growth)
+      # A fill takes minutes at the full scale: each system grows in one go.
+      for system in $systems; do
         start_server "$system"
         previous=0
         for size in $growth; do
@@ -308,11 +325,11 @@ for system in $systems; do
             --concurrency "$concurrency" --duration 600
           previous=$size
         done
-        ;;
-      *) echo "unknown workload $workload" >&2; exit 2 ;;
-    esac
-    stop_server
-  done
+        stop_server
+      done
+      ;;
+    *) echo "unknown workload $workload" >&2; exit 2 ;;
+  esac
 done
 
 # --- the table ---------------------------------------------------------------------------

@@ -13,26 +13,20 @@ pub(crate) const MAX_SUMMARY_CHARS: usize = 1024;
 
 /// Rejects bodies nested deeper than [`MAX_DEPTH`] before serde sees them.
 ///
-/// Scans the raw bytes counting `[`/`{` outside strings (string contents,
-/// including escaped quotes, are skipped). It does not validate anything
-/// else: a body that passes may still be invalid JSON.
+/// Counts `[`/`{` outside strings; string contents, escaped quotes
+/// included, are skipped a vector's width at a time (most of a request is
+/// strings). It does not validate anything else: a body that passes may
+/// still be invalid JSON.
 pub fn check_depth(body: &[u8]) -> Result<(), IngestError> {
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for &byte in body {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if byte == b'\\' {
-                escaped = true;
-            } else if byte == b'"' {
-                in_string = false;
-            }
-            continue;
-        }
+    let mut at = 0;
+    while let Some(&byte) = body.get(at) {
         match byte {
-            b'"' => in_string = true,
+            b'"' => match string_end(body, at + 1) {
+                Some(end) => at = end,
+                // Unterminated: nothing nests any further.
+                None => return Ok(()),
+            },
             b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
@@ -45,8 +39,21 @@ pub fn check_depth(body: &[u8]) -> Result<(), IngestError> {
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        at += 1;
     }
     Ok(())
+}
+
+/// The index of the quote that closes the string whose contents start at
+/// `from`, skipping each escaped character.
+fn string_end(body: &[u8], mut from: usize) -> Option<usize> {
+    loop {
+        let found = from + memchr::memchr2(b'"', b'\\', body.get(from..)?)?;
+        if body[found] == b'"' {
+            return Some(found);
+        }
+        from = found + 2;
+    }
 }
 
 /// Depth check, then serde: malformed JSON and invalid UTF-8 become `InvalidJson`.
@@ -406,6 +413,45 @@ mod tests {
         assert_eq!(error.map(|e| e.code), Some(ErrorCode::TooDeep));
         let in_string = format!(r#"{{"a": "{}\"{}"}}"#, "[".repeat(100), "{".repeat(100));
         assert!(check_depth(in_string.as_bytes()).is_ok());
+    }
+
+    /// What [`check_depth`] did a byte at a time, before it skipped strings whole.
+    fn depth_byte_by_byte(body: &[u8]) -> bool {
+        let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+        for &byte in body {
+            if in_string {
+                if escaped {
+                    escaped = false;
+                } else if byte == b'\\' {
+                    escaped = true;
+                } else if byte == b'"' {
+                    in_string = false;
+                }
+                continue;
+            }
+            match byte {
+                b'"' => in_string = true,
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        return false;
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        true
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn skipping_strings_counts_as_a_byte_at_a_time(
+            body in proptest::collection::vec(
+                proptest::sample::select(&b"[]{}\"\\a"[..]), 0..400)
+        ) {
+            proptest::prop_assert_eq!(check_depth(&body).is_ok(), depth_byte_by_byte(&body));
+        }
     }
 
     #[test]
