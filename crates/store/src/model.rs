@@ -286,7 +286,8 @@ pub struct AuditRecord {
     pub seq: i64,
     pub entry: AuditEntry,
     pub prev_hash: String,
-    /// `sha256(prev_hash ‖ canonical fields)`, hex; see [`crate::audit_hash`].
+    /// `sha256(prev_hash ‖ canonical fields)`, hex, as `codec::audit_hash`
+    /// in this crate computes it.
     pub hash: String,
 }
 
