@@ -283,7 +283,7 @@ pub(crate) fn not_in_future(
     at: Timestamp,
     now: Timestamp,
 ) -> Result<Timestamp, FieldError> {
-    if at.as_second().saturating_sub(now.as_second()) > FUTURE_TOLERANCE_SECS {
+    if in_future(at, now) {
         return Err(FieldError::invalid(
             path,
             format_args!(
@@ -292,6 +292,11 @@ pub(crate) fn not_in_future(
         ));
     }
     Ok(at)
+}
+
+/// Whether `at` is more than [`FUTURE_TOLERANCE_SECS`] after `now`.
+pub(crate) fn in_future(at: Timestamp, now: Timestamp) -> bool {
+    at.as_second().saturating_sub(now.as_second()) > FUTURE_TOLERANCE_SECS
 }
 
 /// A length limit in characters (not bytes).
