@@ -14,7 +14,8 @@
 //! at most one open incident per `(tenant, group_key)`, and an append-only,
 //! hash-chained audit log. At most one unresolved alert per
 //! `(tenant, dedup_key)` is the engine's to keep, as the only writer of
-//! alerts (schema version 8 dropped the unique index that also checked it). That rows refer to each other only within one
+//! alerts (schema version 8 dropped the unique index that also checked it).
+//! That rows refer to each other only within one
 //! tenant is checked by every commit, at most one query per referenced
 //! table, in the same transaction (foreign keys checked it row by row until
 //! schema version 6); on PostgreSQL the primary keys of alerts and incidents
