@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-use crate::{AlertId, ChannelId, IncidentId, Labels, ServiceId, Severity, TenantId, Timestamp};
+use crate::{
+    AlertId, ChannelId, IncidentId, Labels, ServiceId, Severity, SourceKind, TenantId, Timestamp,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AlertStatus {
@@ -99,6 +101,14 @@ pub struct Alert {
     pub last_seen: Timestamp,
     pub resolved_at: Option<Timestamp>,
     pub event_count: i64,
+    /// The kind of event that attached it to an incident already open; `None`
+    /// for the alert that opened its incident. With `resolved_by`, what its
+    /// lines on the incident's timeline are read from
+    /// ([`TimelineEntry::alert_attached`]).
+    pub attached_by: Option<SourceKind>,
+    /// The kind of event that resolved it; `None` while it fires, and when it
+    /// was resolved with its incident by hand.
+    pub resolved_by: Option<SourceKind>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -208,6 +218,12 @@ pub enum TimelineKind {
 }
 
 impl TimelineKind {
+    /// The kinds of line read from an alert's row ([`Alert::attached_by`],
+    /// [`Alert::resolved_by`]) rather than stored as lines of their own.
+    pub fn is_read_from_alert(self) -> bool {
+        matches!(self, Self::AlertAttached | Self::AlertResolved)
+    }
+
     pub const ALL: [Self; 18] = [
         Self::Opened,
         Self::AlertAttached,
@@ -267,6 +283,49 @@ pub struct TimelineEntry {
     pub message: String,
     /// Who or what caused it: `user:admin`, `event:pagerduty`, `engine`, `channel:noc-webhook`.
     pub actor: String,
+}
+
+impl TimelineEntry {
+    /// "alert 7 attached: disk full" at `at`, by an event of kind `by`.
+    pub fn alert_attached(
+        incident: (IncidentId, &TenantId),
+        at: Timestamp,
+        alert: AlertId,
+        summary: &str,
+        by: SourceKind,
+    ) -> Self {
+        Self::of_alert(incident, at, TimelineKind::AlertAttached, alert, "attached", summary, by)
+    }
+
+    /// "alert 7 resolved: disk full" at `at`, by an event of kind `by`.
+    pub fn alert_resolved(
+        incident: (IncidentId, &TenantId),
+        at: Timestamp,
+        alert: AlertId,
+        summary: &str,
+        by: SourceKind,
+    ) -> Self {
+        Self::of_alert(incident, at, TimelineKind::AlertResolved, alert, "resolved", summary, by)
+    }
+
+    fn of_alert(
+        (incident_id, tenant): (IncidentId, &TenantId),
+        at: Timestamp,
+        kind: TimelineKind,
+        alert: AlertId,
+        what: &str,
+        summary: &str,
+        by: SourceKind,
+    ) -> Self {
+        Self {
+            incident_id,
+            tenant: tenant.clone(),
+            at,
+            kind,
+            message: format!("alert {alert} {what}: {summary}"),
+            actor: format!("event:{}", by.as_str()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -8,7 +8,7 @@ use domain::suppression::{Matcher, Silence};
 use domain::{
     Alert, AlertId, AlertStatus, ChannelId, Config, Event, EventAction, Incident, IncidentId,
     IncidentStatus, Labels, Notification, NotifyReason, PackedLabels, ServiceId, SilenceId,
-    TenantId, TimelineEntry, TimelineKind, Timestamp,
+    SourceKind, TenantId, TimelineEntry, TimelineKind, Timestamp,
 };
 use rules::{CompiledRules, EventContext, IncidentChange, IncidentContext};
 
@@ -597,7 +597,9 @@ impl Engine {
                 outcome
             }
             EventAction::Acknowledge => self.acknowledge_alert(now, &key, &actor, effects),
-            EventAction::Resolve => self.resolve_alert(now, &key, &actor, effects),
+            EventAction::Resolve => {
+                self.resolve_alert(now, &key, (&actor, event.source_kind), effects)
+            }
         }
     }
 
@@ -1175,6 +1177,7 @@ impl Engine {
         let alert_id = AlertId(self.next_alert_id);
         self.next_alert_id += 1;
 
+        let mut attached_by = None;
         let incident_id = match self.open_by_group.get(&(tenant.clone(), group_key.clone())) {
             Some(&id) => {
                 if let Some(incident) = self.incidents.get_mut(&id) {
@@ -1183,12 +1186,13 @@ impl Engine {
                     incident.event_count += 1;
                     incident.updated_at = now;
                     self.dirty_incidents.insert(id);
-                    effects.push(Effect::Timeline(entry(
-                        incident,
+                    attached_by = Some(event.source_kind);
+                    effects.push(Effect::Timeline(TimelineEntry::alert_attached(
+                        (id, &incident.tenant),
                         now,
-                        TimelineKind::AlertAttached,
-                        format!("alert {alert_id} attached: {}", event.summary),
-                        actor,
+                        alert_id,
+                        &event.summary,
+                        event.source_kind,
                     )));
                     let raised = event.severity < incident.severity;
                     if raised {
@@ -1221,6 +1225,8 @@ impl Engine {
             last_seen: now,
             resolved_at: None,
             event_count: 1,
+            attached_by,
+            resolved_by: None,
         };
         let first_seen = (!self.flaps.contains_key(&key)).then_some(now);
         self.members.entry(incident_id).or_default().insert(key.1.clone());
@@ -1378,11 +1384,12 @@ impl Engine {
         self.run_incident_rules(now, id, IncidentChange::Acknowledged, None, effects);
     }
 
+    /// Resolves the alert of `key` by an event of `kind`, whose actor is `actor`.
     fn resolve_alert(
         &mut self,
         now: Timestamp,
         key: &AlertKey,
-        actor: &str,
+        (actor, kind): (&str, SourceKind),
         effects: &mut Vec<Effect>,
     ) -> EventOutcome {
         let Some((mut alert, could_inhibit)) = self.remove_alert(key) else {
@@ -1390,6 +1397,7 @@ impl Engine {
         };
         alert.status = AlertStatus::Resolved;
         alert.resolved_at = Some(now);
+        alert.resolved_by = Some(kind);
         alert.last_seen = now;
         alert.event_count += 1;
         let (alert_id, incident_id, first_seen) = (alert.id, alert.incident_id, alert.first_seen);
@@ -1403,12 +1411,12 @@ impl Engine {
         incident.event_count += 1;
         incident.updated_at = now;
         self.dirty_incidents.insert(incident_id);
-        effects.push(Effect::Timeline(entry(
-            incident,
+        effects.push(Effect::Timeline(TimelineEntry::alert_resolved(
+            (incident_id, &incident.tenant),
             now,
-            TimelineKind::AlertResolved,
-            format!("alert {alert_id} resolved: {summary}"),
-            actor,
+            alert_id,
+            &summary,
+            kind,
         )));
         let first_seen = (!self.flaps.contains_key(key)).then_some(first_seen);
         self.note_state_change(now, key, incident_id, first_seen, effects);

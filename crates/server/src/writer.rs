@@ -603,6 +603,9 @@ impl EngineLoop {
         let config = self.engine.config();
         for effect in effects {
             match effect {
+                // An alert's "attached" and "resolved" lines are read
+                // from its row, which this commit writes.
+                Effect::Timeline(entry) if entry.kind.is_read_from_alert() => {}
                 Effect::Timeline(entry) => batch.timeline.push(entry),
                 Effect::RuleFailed { tenant, rule, message } => {
                     tracing::warn!(tenant = %tenant, rule = %rule, error = %message, "rule skipped");

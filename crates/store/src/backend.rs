@@ -12,8 +12,9 @@ pub(crate) mod sql {
     pub(crate) static INCIDENT_INSERT: LazyLock<String> = LazyLock::new(|| {
         format!("INSERT INTO incidents ({})", column_list(&rows::INCIDENT_COLUMNS))
     });
-    pub(crate) static INCIDENT_UPSERT_TAIL: LazyLock<String> =
-        LazyLock::new(|| upsert_tail("incidents", &rows::INCIDENT_COLUMNS, &rows::INCIDENT_FIXED));
+    pub(crate) static INCIDENT_UPSERT_TAIL: LazyLock<String> = LazyLock::new(|| {
+        upsert_tail("incidents", &rows::INCIDENT_COLUMNS, &rows::INCIDENT_FIXED, &[])
+    });
     /// Open incidents (of the statuses `$1` and `$2`), newest change first:
     /// the partial index on open group keys finds them, and they are sorted
     /// (there are as many as the engine holds in memory). No index by
@@ -48,8 +49,9 @@ pub(crate) mod sql {
         LazyLock::new(|| format!("SELECT {} FROM alerts", column_list(&rows::ALERT_COLUMNS)));
     pub(crate) static ALERT_INSERT: LazyLock<String> =
         LazyLock::new(|| format!("INSERT INTO alerts ({})", column_list(&rows::ALERT_COLUMNS)));
-    pub(crate) static ALERT_UPSERT_TAIL: LazyLock<String> =
-        LazyLock::new(|| upsert_tail("alerts", &rows::ALERT_COLUMNS, &rows::ALERT_FIXED));
+    pub(crate) static ALERT_UPSERT_TAIL: LazyLock<String> = LazyLock::new(|| {
+        upsert_tail("alerts", &rows::ALERT_COLUMNS, &rows::ALERT_FIXED, &rows::ALERT_DERIVED)
+    });
     pub(crate) static UNRESOLVED_ALERTS: LazyLock<String> = LazyLock::new(|| {
         format!("{} WHERE status <> 'resolved' AND id > $1 ORDER BY id LIMIT $2", *ALERT_SELECT)
     });
@@ -83,12 +85,24 @@ pub(crate) mod sql {
     pub(crate) static TIMELINE_INSERT: LazyLock<String> = LazyLock::new(|| {
         format!("INSERT INTO timeline ({})", column_list(&rows::TIMELINE_COLUMNS))
     });
-    pub(crate) static INCIDENT_TIMELINE: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "SELECT {} FROM timeline WHERE incident_id = $1 ORDER BY at, seq",
-            column_list(&rows::TIMELINE_COLUMNS)
-        )
-    });
+    /// An incident's lines: its timeline rows (`line` 0) and the lines read
+    /// from its alerts' rows, "attached" (1) and "resolved" (2), whose
+    /// `message` is the summary and `actor` the event's kind
+    /// ([`rows::timeline_line_from_row`]). One statement, so one snapshot.
+    /// Lines of the same millisecond (one engine turn, usually) go opened
+    /// first, then the alerts', then the rest in the order written.
+    pub(crate) const INCIDENT_TIMELINE: &str = "\
+         SELECT CAST(0 AS BIGINT) AS line, seq, tenant, incident_id, at, kind, message, actor, \
+                CASE WHEN kind = 'opened' THEN 0 ELSE 2 END AS rank \
+           FROM timeline WHERE incident_id = $1 \
+         UNION ALL \
+         SELECT 1, id, tenant, incident_id, first_seen, NULL, \
+                COALESCE(attached_summary, summary), attached_by, 1 \
+           FROM alerts WHERE incident_id = $1 AND attached_by IS NOT NULL \
+         UNION ALL \
+         SELECT 2, id, tenant, incident_id, resolved_at, NULL, summary, resolved_by, 1 \
+           FROM alerts WHERE incident_id = $1 AND resolved_by IS NOT NULL \
+         ORDER BY at, rank, line, seq";
     pub(crate) static OUTBOX_INSERT: LazyLock<String> = LazyLock::new(|| {
         format!("INSERT INTO outbox ({})", column_list(&rows::OUTBOX_INSERT_COLUMNS))
     });
@@ -135,7 +149,7 @@ pub(crate) mod sql {
     pub(crate) static SILENCE_INSERT: LazyLock<String> =
         LazyLock::new(|| format!("INSERT INTO silences ({})", column_list(&rows::SILENCE_COLUMNS)));
     pub(crate) static SILENCE_UPSERT_TAIL: LazyLock<String> =
-        LazyLock::new(|| upsert_tail("silences", &rows::SILENCE_COLUMNS, &[]));
+        LazyLock::new(|| upsert_tail("silences", &rows::SILENCE_COLUMNS, &[], &[]));
     pub(crate) static LIVE_SILENCES: LazyLock<String> =
         LazyLock::new(|| format!("{} WHERE expired_at IS NULL ORDER BY id", *SILENCE_SELECT));
     pub(crate) static LIST_SILENCES: LazyLock<String> =
@@ -148,7 +162,8 @@ pub(crate) mod sql {
          (SELECT COUNT(*) FROM alerts) AS alerts, \
          (SELECT COUNT(*) FROM incidents) AS incidents, \
          (SELECT COUNT(*) FROM incidents WHERE status <> 'resolved') AS open_incidents, \
-         (SELECT COUNT(*) FROM timeline) AS timeline, \
+         (SELECT COUNT(*) FROM timeline) \
+           + (SELECT COUNT(attached_by) + COUNT(resolved_by) FROM alerts) AS timeline, \
          (SELECT COUNT(*) FROM outbox) AS outbox, \
          (SELECT COUNT(*) FROM audit_log) AS audit";
     pub(crate) const TENANT_OF_INCIDENT: &str = "SELECT tenant FROM incidents WHERE id = $1";
@@ -434,12 +449,12 @@ macro_rules! store_impl {
                 &self,
                 id: domain::IncidentId,
             ) -> Result<Vec<domain::TimelineEntry>, $crate::StoreError> {
-                sqlx::query(&$crate::backend::sql::INCIDENT_TIMELINE)
+                sqlx::query($crate::backend::sql::INCIDENT_TIMELINE)
                     .bind(id.0)
                     .fetch_all(&self.pool)
                     .await?
                     .iter()
-                    .map($crate::rows::timeline_from_row)
+                    .map($crate::rows::timeline_line_from_row)
                     .collect()
             }
 

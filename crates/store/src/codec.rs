@@ -2,7 +2,7 @@
 
 use domain::{
     AlertStatus, ChannelId, IncidentStatus, Labels, NotifyReason, Priority, ServiceId, Severity,
-    TenantId, TimelineKind, Timestamp,
+    SourceKind, TenantId, TimelineKind, Timestamp,
 };
 use sha2::{Digest, Sha256};
 
@@ -67,6 +67,15 @@ pub(crate) fn severity(column: &str, value: &str) -> Result<Severity, StoreError
 
 pub(crate) fn alert_status(column: &str, value: &str) -> Result<AlertStatus, StoreError> {
     AlertStatus::parse(value).ok_or_else(|| corrupt(column, value, "unknown alert status"))
+}
+
+pub(crate) fn opt_source_kind(
+    column: &str,
+    value: Option<String>,
+) -> Result<Option<SourceKind>, StoreError> {
+    value
+        .map(|v| SourceKind::parse(&v).ok_or_else(|| corrupt(column, &v, "unknown source kind")))
+        .transpose()
 }
 
 pub(crate) fn incident_status(column: &str, value: &str) -> Result<IncidentStatus, StoreError> {
@@ -247,15 +256,22 @@ pub(crate) fn values_sql(head: &str, columns: usize, rows: usize, tail: &str) ->
 }
 
 /// ` ON CONFLICT (id) DO UPDATE SET c = excluded.c, …` for every column but
-/// `id`, `tenant` and the `fixed` ones, refusing (by updating nothing) a row
-/// of another tenant. A column that never changes once written is left out
-/// of the `SET` list: SQLite rewrites every index whose columns the list
-/// names, changed or not, and each such entry is a random page of the WAL.
-pub(crate) fn upsert_tail(table: &str, columns: &[&str], fixed: &[&str]) -> String {
+/// `id`, `tenant` and the `fixed` ones, then the `derived` assignments,
+/// refusing (by updating nothing) a row of another tenant. A column that
+/// never changes once written is left out of the `SET` list: SQLite rewrites
+/// every index whose columns the list names, changed or not, and each such
+/// entry is a random page of the WAL.
+pub(crate) fn upsert_tail(
+    table: &str,
+    columns: &[&str],
+    fixed: &[&str],
+    derived: &[&str],
+) -> String {
     let set: Vec<String> = columns
         .iter()
         .filter(|c| !matches!(**c, "id" | "tenant") && !fixed.contains(c))
         .map(|c| format!("{c} = excluded.{c}"))
+        .chain(derived.iter().map(|d| (*d).to_owned()))
         .collect();
     format!(
         " ON CONFLICT (id) DO UPDATE SET {} WHERE {table}.tenant = excluded.tenant",
@@ -318,11 +334,16 @@ mod tests {
 
     #[test]
     fn upsert_never_rewrites_id_tenant_or_fixed_columns() {
-        let tail =
-            upsert_tail("alerts", &["id", "tenant", "incident_id", "status"], &["incident_id"]);
+        let tail = upsert_tail(
+            "alerts",
+            &["id", "tenant", "incident_id", "status"],
+            &["incident_id"],
+            &["n = alerts.n + 1"],
+        );
         assert_eq!(
             tail,
-            " ON CONFLICT (id) DO UPDATE SET status = excluded.status WHERE alerts.tenant = excluded.tenant"
+            " ON CONFLICT (id) DO UPDATE SET status = excluded.status, n = alerts.n + 1 \
+             WHERE alerts.tenant = excluded.tenant"
         );
     }
 

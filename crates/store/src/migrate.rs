@@ -58,6 +58,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "payload_bodies_in_lz4",
         sql: include_str!("../migrations/sqlite/0009_payload_bodies_in_lz4.sql"),
     },
+    Migration {
+        version: 10,
+        name: "alert_timeline_from_alert_rows",
+        sql: include_str!("../migrations/sqlite/0010_alert_timeline_from_alert_rows.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -105,6 +110,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 9,
         name: "payload_bodies_in_lz4",
         sql: include_str!("../migrations/postgres/0009_payload_bodies_in_lz4.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "alert_timeline_from_alert_rows",
+        sql: include_str!("../migrations/postgres/0010_alert_timeline_from_alert_rows.sql"),
     },
 ];
 

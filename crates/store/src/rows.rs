@@ -2,7 +2,8 @@
 
 use domain::suppression::Silence;
 use domain::{
-    Alert, AlertId, Incident, IncidentId, ServiceId, SilenceId, TenantId, TimelineEntry, Timestamp,
+    Alert, AlertId, Incident, IncidentId, ServiceId, SilenceId, SourceKind, TenantId,
+    TimelineEntry, Timestamp,
 };
 
 use crate::codec::{self, Param};
@@ -141,9 +142,17 @@ pub(crate) fn silence_from_row(row: &impl RowReader) -> Result<Silence, StoreErr
 
 /// What an alert keeps from its first write on: it never changes incident
 /// or key (see [`crate::codec::upsert_tail`]).
-pub(crate) const ALERT_FIXED: [&str; 4] = ["service", "incident_id", "dedup_key", "first_seen"];
+pub(crate) const ALERT_FIXED: [&str; 5] =
+    ["service", "incident_id", "dedup_key", "first_seen", "attached_by"];
 
-pub(crate) const ALERT_COLUMNS: [&str; 14] = [
+/// An alert keeps the summary it attached with once a later event changes
+/// it, for its "attached" line on the timeline ([`alert_lines`]). The right
+/// side of a `SET` reads the row as it was before the update.
+pub(crate) const ALERT_DERIVED: [&str; 1] = ["attached_summary = CASE \
+     WHEN alerts.summary = excluded.summary THEN alerts.attached_summary \
+     ELSE COALESCE(alerts.attached_summary, alerts.summary) END"];
+
+pub(crate) const ALERT_COLUMNS: [&str; 16] = [
     "id",
     "tenant",
     "service",
@@ -158,6 +167,8 @@ pub(crate) const ALERT_COLUMNS: [&str; 14] = [
     "last_seen",
     "resolved_at",
     "event_count",
+    "attached_by",
+    "resolved_by",
 ];
 
 pub(crate) fn alert_params(alert: &Alert) -> Result<Vec<Param<'_>>, StoreError> {
@@ -176,6 +187,8 @@ pub(crate) fn alert_params(alert: &Alert) -> Result<Vec<Param<'_>>, StoreError> 
         Param::Int(codec::millis(alert.last_seen)),
         Param::OptInt(codec::opt_millis(alert.resolved_at)),
         Param::Int(alert.event_count),
+        Param::OptText(alert.attached_by.map(SourceKind::as_str)),
+        Param::OptText(alert.resolved_by.map(SourceKind::as_str)),
     ])
 }
 
@@ -195,6 +208,8 @@ pub(crate) fn alert_from_row(row: &impl RowReader) -> Result<Alert, StoreError> 
         last_seen: codec::timestamp("alerts.last_seen", row.int("last_seen")?)?,
         resolved_at: codec::opt_timestamp("alerts.resolved_at", row.opt_int("resolved_at")?)?,
         event_count: row.int("event_count")?,
+        attached_by: codec::opt_source_kind("alerts.attached_by", row.opt_text("attached_by")?)?,
+        resolved_by: codec::opt_source_kind("alerts.resolved_by", row.opt_text("resolved_by")?)?,
     })
 }
 
@@ -270,6 +285,32 @@ pub(crate) fn timeline_params(entry: &TimelineEntry) -> Vec<Param<'_>> {
         Param::Text(&entry.message),
         Param::Text(&entry.actor),
     ]
+}
+
+/// A line of [`crate::backend::sql::INCIDENT_TIMELINE`]: a timeline row, or
+/// an alert's "attached" or "resolved" line built from its row as the engine
+/// builds it ([`TimelineEntry::alert_attached`]).
+pub(crate) fn timeline_line_from_row(row: &impl RowReader) -> Result<TimelineEntry, StoreError> {
+    let line = row.int("line")?;
+    if line == 0 {
+        return timeline_from_row(row);
+    }
+    let incident = IncidentId(row.int("incident_id")?);
+    let tenant = codec::tenant("alerts.tenant", &row.text("tenant")?)?;
+    let (at, by) = match line {
+        1 => ("alerts.first_seen", "alerts.attached_by"),
+        _ => ("alerts.resolved_at", "alerts.resolved_by"),
+    };
+    let at = codec::timestamp(at, row.int("at")?)?;
+    let alert = AlertId(row.int("seq")?);
+    let summary = row.text("message")?;
+    let by = codec::opt_source_kind(by, row.opt_text("actor")?)?
+        .ok_or_else(|| StoreError::Corrupt(format!("alert {alert}: a timeline line of no kind")))?;
+    Ok(if line == 1 {
+        TimelineEntry::alert_attached((incident, &tenant), at, alert, &summary, by)
+    } else {
+        TimelineEntry::alert_resolved((incident, &tenant), at, alert, &summary, by)
+    })
 }
 
 pub(crate) fn timeline_from_row(row: &impl RowReader) -> Result<TimelineEntry, StoreError> {

@@ -2,8 +2,11 @@
 
 use std::time::Duration;
 
-use domain::{AlertStatus, EventAction::*, IncidentId, IncidentStatus, Priority, Severity};
-use engine::{Engine, Restored};
+use domain::{
+    AlertStatus, EventAction::*, IncidentId, IncidentStatus, Priority, Severity, SourceKind,
+    TimelineEntry,
+};
+use engine::{Effect, Engine, Restored};
 
 use crate::*;
 
@@ -435,4 +438,68 @@ fn a_restore_that_finds_two_unresolved_alerts_for_a_key_keeps_the_later() {
         [(later.id, AlertStatus::Resolved)]
     );
     assert_eq!(engine.active_alert_count(), 0);
+}
+
+/// An alert's "attached" and "resolved" timeline lines are not stored: they
+/// are read back from its row. So each row the engine writes must carry
+/// exactly what those lines say: who attached and who resolved it, and when.
+#[test]
+fn an_alerts_row_carries_its_attached_and_resolved_lines() {
+    let mut engine = Engine::new(config(Duration::ZERO, &[]));
+    let lines_of = |effects: &[Effect]| -> Vec<TimelineEntry> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Timeline(entry) if entry.kind.is_read_from_alert() => Some(entry.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let incident = (IncidentId(1), &tenant("acme"));
+
+    // The alert that opens the incident attaches to nothing.
+    let mut disk = event(Trigger, "disk", Severity::Error);
+    disk.source_kind = SourceKind::AlertmanagerApi;
+    assert!(lines_of(&feed(&mut engine, at(0), &disk)).is_empty());
+    let opener = engine.take_changes().alerts.remove(0);
+    assert_eq!((opener.attached_by, opener.resolved_by), (None, None));
+
+    let mut cpu = event(Trigger, "cpu", Severity::Warning);
+    cpu.source_kind = SourceKind::Grafana;
+    let attached = lines_of(&feed(&mut engine, at(1), &cpu));
+    let row = engine.take_changes().alerts.remove(0);
+    assert_eq!(row.attached_by, Some(SourceKind::Grafana));
+    assert_eq!(row.resolved_by, None);
+    let expected = TimelineEntry::alert_attached(
+        incident,
+        row.first_seen,
+        row.id,
+        "problem cpu",
+        SourceKind::Grafana,
+    );
+    assert_eq!(attached, [expected]);
+    assert_eq!(attached[0].actor, "event:grafana");
+
+    // Resolved by an event of another kind: the row says which.
+    let mut resolve = event(Resolve, "cpu", Severity::Warning);
+    resolve.source_kind = SourceKind::PagerDuty;
+    let resolved = lines_of(&feed(&mut engine, at(2), &resolve));
+    let row = engine.take_changes().alerts.remove(0);
+    assert_eq!(
+        (row.attached_by, row.resolved_by, row.resolved_at),
+        (Some(SourceKind::Grafana), Some(SourceKind::PagerDuty), Some(at(2)))
+    );
+    let expected =
+        TimelineEntry::alert_resolved(incident, at(2), row.id, &row.summary, SourceKind::PagerDuty);
+    assert_eq!(resolved, [expected]);
+
+    // Resolved with its incident by hand: no line, so nothing on the row.
+    feed(&mut engine, at(3), &cpu);
+    engine.take_changes();
+    let mut effects = Vec::new();
+    engine.resolve(at(4), IncidentId(1), "user:admin", &mut effects).expect("open");
+    assert!(lines_of(&effects).is_empty());
+    let rows = engine.take_changes().alerts;
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows.iter().all(|a| a.resolved_by.is_none() && a.resolved_at == Some(at(4))));
 }

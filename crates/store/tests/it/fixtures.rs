@@ -73,6 +73,8 @@ pub fn alert(id: i64, incident: &Incident, dedup_key: &str) -> Alert {
         last_seen: at(id),
         resolved_at: None,
         event_count: 1,
+        attached_by: None,
+        resolved_by: None,
     }
 }
 

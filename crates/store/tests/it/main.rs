@@ -174,6 +174,7 @@ macro_rules! conformance {
 conformance!(
     migrating_twice_is_a_no_op,
     commit_round_trips_every_field,
+    alert_lines_are_read_from_alert_rows,
     load_state_returns_only_unresolved_rows,
     second_open_incident_for_a_group_key_rolls_back_the_whole_commit,
     a_key_fires_again_in_the_commit_that_resolves_it,

@@ -1,6 +1,9 @@
 //! The conformance tests themselves, each an async function over a fresh, migrated `Store`.
 
-use domain::{AlertStatus, IncidentId, IncidentStatus, Priority, Severity, TimelineKind};
+use domain::{
+    AlertStatus, IncidentId, IncidentStatus, Priority, Severity, SourceKind, TimelineEntry,
+    TimelineKind,
+};
 use watchfloor_store::{
     CommitBatch, DeliveryOutcome, DeliveryStatus, IncidentFilter, Store, StoreError,
 };
@@ -8,12 +11,12 @@ use watchfloor_store::{
 use crate::fixtures::*;
 
 pub async fn migrating_twice_is_a_no_op(store: &Store) {
-    assert_eq!(store.schema_version().await.expect("version"), 9);
+    assert_eq!(store.schema_version().await.expect("version"), 10);
     store.commit(&opening(vec![incident(1, "acme", "g")])).await.expect("commit");
     let before = counts(store).await;
     store.migrate().await.expect("second migrate");
     store.migrate().await.expect("third migrate");
-    assert_eq!(store.schema_version().await.expect("version"), 9);
+    assert_eq!(store.schema_version().await.expect("version"), 10);
     assert_eq!(counts(store).await, before);
     let versions = texts(store, "SELECT name FROM schema_migrations ORDER BY version").await;
     assert_eq!(
@@ -27,7 +30,8 @@ pub async fn migrating_twice_is_a_no_op(store: &Store) {
             "no_foreign_keys",
             "tenant_in_primary_keys",
             "fewer_indexes_per_commit",
-            "payload_bodies_in_lz4"
+            "payload_bodies_in_lz4",
+            "alert_timeline_from_alert_rows"
         ]
     );
 }
@@ -38,7 +42,7 @@ pub async fn reopening_migrates_nothing_and_keeps_data(store: Store, target: Str
     store.close().await;
     let reopened = Store::open(&target).await.expect("reopening");
     assert_eq!(counts(&reopened).await, before);
-    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 9);
+    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 10);
     reopened.close().await;
 }
 
@@ -49,11 +53,32 @@ pub async fn reopening_migrates_nothing_and_keeps_data(store: Store, target: Str
 pub async fn upgrading_to_version_6_keeps_every_row(store: Store, _target: String) {
     assert_eq!(store.schema_version().await.expect("version"), 5);
     let open = incident(1, "acme", "g");
-    let alerts = vec![alert(1, &open, "k1"), resolved_alert(alert(2, &open, "k2"))];
+    let alerts = [alert(1, &open, "k1"), resolved_alert(alert(2, &open, "k2"))];
+    // Written as that version's columns: today's commit names later ones.
+    store.commit(&opening(vec![open.clone()])).await.expect("incident at version 5");
+    for a in &alerts {
+        let ms = |t: domain::Timestamp| t.as_millisecond();
+        let resolved = a.resolved_at.map_or("NULL".to_owned(), |t| ms(t).to_string());
+        let sql = format!(
+            "INSERT INTO alerts (id, tenant, service, incident_id, dedup_key, status, severity, \
+             summary, source, labels, first_seen, last_seen, resolved_at, event_count) \
+             VALUES ({}, '{}', '{}', {}, '{}', '{}', '{}', '{}', NULL, '{{}}', {}, {}, {resolved}, {})",
+            a.id.0,
+            a.tenant,
+            a.service,
+            a.incident_id.0,
+            a.dedup_key,
+            a.status.as_str(),
+            a.severity.as_str(),
+            a.summary,
+            ms(a.first_seen),
+            ms(a.last_seen),
+            a.event_count
+        );
+        execute(&store, &sql).await.expect("alert at version 5");
+    }
     let events = vec![event(Some(1), "k1"), event(Some(2), "k2"), event(None, "k3")];
     let batch = CommitBatch {
-        incidents: vec![open.clone()],
-        alerts,
         payloads: vec![payload("acme", "{\"n\": 1}", events)],
         timeline: vec![timeline(&open, 1, TimelineKind::Note, "before the upgrade")],
         outbox: vec![outbox(&open, "noc", 5)],
@@ -70,18 +95,24 @@ pub async fn upgrading_to_version_6_keeps_every_row(store: Store, _target: Strin
         "SELECT id || '|' || tenant || '|' || incident_id || '|' || channel || '|' || status \
          || '|' || body FROM outbox ORDER BY id",
     ];
+    let counts = ["payloads", "events", "alerts", "incidents", "timeline", "outbox", "audit_log"]
+        .map(|table| format!("SELECT CAST(COUNT(*) AS TEXT) FROM {table}"));
+    let dumps: Vec<&str> = dumps.into_iter().chain(counts.iter().map(String::as_str)).collect();
     let mut before = Vec::new();
-    for sql in dumps {
+    for sql in &dumps {
         before.push(texts(&store, sql).await);
     }
-    let counted = counts(&store).await;
 
     store.migrate().await.expect("migrating to the latest version");
-    assert_eq!(store.schema_version().await.expect("version"), 9);
-    assert_eq!(counts(&store).await, counted);
+    assert_eq!(store.schema_version().await.expect("version"), 10);
     for (sql, before) in dumps.iter().zip(before) {
         assert_eq!(texts(&store, sql).await, before, "{sql}");
     }
+    // Their timeline lines are the rows it had: none is read from an alert.
+    let lines = store.incident_timeline(open.id).await.expect("timeline");
+    assert_eq!(lines, batch.timeline);
+    let read = store.incident_alerts(open.id).await.expect("alerts");
+    assert_eq!(read, alerts);
     let duplicate = opening(vec![incident(2, "acme", "g")]);
     assert!(store.commit(&duplicate).await.is_err(), "a second open incident for g");
     rows_refer_only_within_their_tenant(&store).await;
@@ -194,6 +225,89 @@ pub async fn commit_round_trips_every_field(store: &Store) {
     store.commit(&opening(vec![changed.clone()])).await.expect("upsert");
     assert_eq!(store.incident(full.id).await.expect("read"), Some(changed));
     assert_eq!(counts(store).await.incidents, 2);
+}
+
+/// An alert's "attached" and "resolved" lines come from its row, in among
+/// the incident's stored lines; rows without their makers (written before
+/// schema version 10, or resolved by hand) add none.
+pub async fn alert_lines_are_read_from_alert_rows(store: &Store) {
+    let open = incident(3, "acme", "g");
+    let mut opener = alert(1, &open, "opener");
+    opener.first_seen = at(10);
+    let mut attached = alert(2, &open, "attached");
+    attached.first_seen = at(20);
+    attached.summary = "disk 80 %".to_owned();
+    attached.attached_by = Some(SourceKind::AlertmanagerApi);
+    // Attached before version 10: its line is a row of the timeline.
+    let mut older = alert(3, &open, "older");
+    older.first_seen = at(25);
+    let stored = vec![
+        timeline(&open, 10, TimelineKind::Opened, "incident opened by alert 1"),
+        timeline(&open, 20, TimelineKind::Note, "a note in the same millisecond"),
+        timeline(&open, 25, TimelineKind::AlertAttached, "alert 3 attached: alert 3"),
+    ];
+    store
+        .commit(&CommitBatch {
+            incidents: vec![open.clone()],
+            alerts: vec![opener.clone(), attached.clone(), older.clone()],
+            timeline: stored.clone(),
+            ..CommitBatch::default()
+        })
+        .await
+        .expect("first");
+
+    // A later event changes the summary, another resolves it; the incident
+    // resolves with it, and with the incident by hand the other two.
+    let mut changed = attached.clone();
+    changed.summary = "disk 95 %".to_owned();
+    changed.event_count = 2;
+    store
+        .commit(&CommitBatch { alerts: vec![changed.clone()], ..CommitBatch::default() })
+        .await
+        .expect("changed");
+    let mut gone = changed.clone();
+    gone.event_count = 3;
+    gone.status = AlertStatus::Resolved;
+    gone.resolved_at = Some(at(30));
+    gone.resolved_by = Some(SourceKind::Grafana);
+    let by_hand = [opener, older].map(|a| domain::Alert {
+        status: AlertStatus::Resolved,
+        resolved_at: Some(at(30)),
+        ..a
+    });
+    let closing = timeline(&open, 30, TimelineKind::Resolved, "incident resolved");
+    store
+        .commit(&CommitBatch {
+            incidents: vec![resolved(open.clone(), 30)],
+            alerts: [gone.clone()].into_iter().chain(by_hand).collect(),
+            timeline: vec![closing.clone()],
+            ..CommitBatch::default()
+        })
+        .await
+        .expect("resolved");
+
+    let key = (open.id, &open.tenant);
+    let expected = vec![
+        stored[0].clone(),
+        TimelineEntry::alert_attached(
+            key,
+            at(20),
+            attached.id,
+            "disk 80 %",
+            SourceKind::AlertmanagerApi,
+        ),
+        stored[1].clone(),
+        stored[2].clone(),
+        TimelineEntry::alert_resolved(key, at(30), attached.id, "disk 95 %", SourceKind::Grafana),
+        closing,
+    ];
+    assert_eq!(store.incident_timeline(open.id).await.expect("read"), expected);
+    assert_eq!(expected[1].message, "alert 2 attached: disk 80 %");
+    assert_eq!(expected[4].actor, "event:grafana");
+    assert_eq!(counts(store).await.timeline, 6);
+    let alerts = store.incident_alerts(open.id).await.expect("alerts");
+    assert_eq!(alerts.iter().find(|a| a.id == attached.id), Some(&gone));
+    assert!(store.incident_timeline(IncidentId(99)).await.expect("read").is_empty());
 }
 
 pub async fn load_state_returns_only_unresolved_rows(store: &Store) {
@@ -367,7 +481,8 @@ pub async fn rows_never_change_tenant(store: &Store) {
 pub async fn upserts_keep_what_rows_are_born_with(store: &Store) {
     let first = incident(1, "acme", "g");
     let other = incident(2, "acme", "h");
-    let born = alert(1, &first, "k");
+    let mut born = alert(1, &first, "k");
+    born.attached_by = Some(SourceKind::Grafana);
     store
         .commit(&CommitBatch {
             incidents: vec![first.clone(), other.clone()],
@@ -383,6 +498,8 @@ pub async fn upserts_keep_what_rows_are_born_with(store: &Store) {
     later.event_count = 7;
     later.status = AlertStatus::Resolved;
     later.resolved_at = Some(at(60));
+    later.attached_by = Some(SourceKind::Generic);
+    later.resolved_by = Some(SourceKind::PagerDuty);
     let mut renamed = resolved(incident(1, "acme", "another-group"), 60);
     renamed.created_at = at(50);
     renamed.title = "renamed".to_owned();
@@ -401,6 +518,7 @@ pub async fn upserts_keep_what_rows_are_born_with(store: &Store) {
         dedup_key: born.dedup_key.clone(),
         service: born.service.clone(),
         first_seen: born.first_seen,
+        attached_by: born.attached_by,
         ..later
     };
     assert_eq!(stored, vec![expected]);
