@@ -16,12 +16,14 @@
 #   fill-N / growth-N   grow to N active alerts (BENCH_GROWTH), wait until the system
 #              is quiet (at most BENCH_SETTLE_SECS), then time BENCH_GROWTH_PROBE
 #              re-sends of random active alerts at that size
+#   disk       the disk alone for BENCH_DISK_SECS: a commit-sized write and
+#              fdatasync 500 times a second (first and last by default)
 # Each workload runs on every system before the next begins (growth runs
 # each system's fills and probes in one go), so the table lists each
 # workload's systems one after another.
 #
 # Other knobs: BENCH_SYSTEMS (alertmanager watchfloor-sqlite watchfloor-postgres),
-# BENCH_WORKLOADS (steady e2e-idle flat growth), BENCH_CONCURRENCY, BENCH_PROBE_RATE,
+# BENCH_WORKLOADS (disk steady e2e-idle flat growth disk), BENCH_CONCURRENCY, BENCH_PROBE_RATE,
 # BENCH_PORT_BASE, BENCH_OUT (results directory), BENCH_PG_URL (use an existing
 # PostgreSQL server instead of starting a private durable one), BENCH_PG_FSYNC (on),
 # BENCH_PG_WARM_MB (the WAL the private server writes before the runs; see below),
@@ -46,11 +48,11 @@ say() { printf '==> %s\n' "$*" >&2; }
 scale=${BENCH_SCALE:-small}
 case $scale in
   tiny)  d_rate=500;  d_secs=3;  d_distinct=2000;  d_flat=2;  d_growth="1000 5000";
-         d_probe=1000;  d_probe_rate=20; d_e2e_secs=2;  d_settle=10; d_pg_warm=0 ;;
+         d_probe=1000;  d_probe_rate=20; d_e2e_secs=2;  d_settle=10; d_pg_warm=0; d_disk=1 ;;
   small) d_rate=5000; d_secs=15; d_distinct=50000; d_flat=10; d_growth="10000 100000";
-         d_probe=20000; d_probe_rate=20; d_e2e_secs=5;  d_settle=120; d_pg_warm=512 ;;
+         d_probe=20000; d_probe_rate=20; d_e2e_secs=5;  d_settle=120; d_pg_warm=512; d_disk=20 ;;
   full)  d_rate=5000; d_secs=60; d_distinct=50000; d_flat=30; d_growth="10000 100000 1000000";
-         d_probe=50000; d_probe_rate=20; d_e2e_secs=15; d_settle=300; d_pg_warm=512 ;;
+         d_probe=50000; d_probe_rate=20; d_e2e_secs=15; d_settle=300; d_pg_warm=512; d_disk=60 ;;
   *) echo "BENCH_SCALE is tiny, small or full, not $scale" >&2; exit 2 ;;
 esac
 steady_rate=${BENCH_STEADY_RATE:-$d_rate}
@@ -67,7 +69,8 @@ concurrency=${BENCH_CONCURRENCY:-32}
 settle_secs=${BENCH_SETTLE_SECS:-$d_settle}
 pg_warm_mb=${BENCH_PG_WARM_MB:-$d_pg_warm}
 systems=${BENCH_SYSTEMS:-"alertmanager watchfloor-sqlite watchfloor-postgres"}
-workloads=${BENCH_WORKLOADS:-"steady e2e-idle flat growth"}
+disk_secs=${BENCH_DISK_SECS:-$d_disk}
+workloads=${BENCH_WORKLOADS:-"disk steady e2e-idle flat growth disk"}
 am_group_interval=${BENCH_AM_GROUP_INTERVAL:-5m}
 port_base=${BENCH_PORT_BASE:-19100}
 server_port=$((port_base + 1))
@@ -328,6 +331,11 @@ for workload in $workloads; do
         stop_server
       done
       ;;
+    disk)
+      # The disk alone, before and after the rest: what every commit waits for.
+      say "disk alone for $disk_secs s"
+      "${prio[@]}" "$bench" disk --dir "$work" --duration "$disk_secs" --out "$out/disk.md" >&2
+      ;;
     *) echo "unknown workload $workload" >&2; exit 2 ;;
   esac
 done
@@ -348,3 +356,7 @@ done
 table_args=(--targets)
 [ "$check" = 1 ] && table_args+=(--check)
 "$bench" table "${table_args[@]}" "$results" | tee -a "$out/table.md"
+if [ -s "$out/disk.md" ]; then
+  echo | tee -a "$out/table.md"
+  awk 'NR > 1 { print "" } { print }' "$out/disk.md" | tee -a "$out/table.md"
+fi

@@ -4,6 +4,7 @@
 //! runs it against Alertmanager and Watchfloor side by side, and the Criterion
 //! benches in `benches/` time the hot path without IO.
 
+pub mod disk;
 pub mod load;
 pub mod payload;
 pub mod procfs;

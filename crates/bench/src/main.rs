@@ -1,4 +1,4 @@
-//! `watchfloor-bench`: the load generator's command line (`load`, `table`, `settle`).
+//! `watchfloor-bench`: the load generator's command line (`load`, `table`, `settle`, `disk`).
 
 use std::io::Write as _;
 use std::net::SocketAddr;
@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use watchfloor_bench::disk::{self, DiskSpec};
 use watchfloor_bench::load::{self, LoadSpec, Pattern};
 use watchfloor_bench::payload::AlertShape;
 use watchfloor_bench::report::{self, LoadReport};
@@ -29,6 +30,28 @@ enum Command {
     /// Wait until a server (and its database's processes) use under a share
     /// of a core for a few seconds in a row, or a limit passes.
     Settle(SettleArgs),
+    /// Time writes and `fdatasync`s on the disk alone, as commits make them,
+    /// and print what it did as a markdown paragraph.
+    Disk(DiskArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct DiskArgs {
+    /// Directory to write in: the one the databases use.
+    #[arg(long)]
+    dir: PathBuf,
+    /// KiB per write (about what one commit adds to the WAL under the steady load).
+    #[arg(long, default_value_t = 128)]
+    write_kib: usize,
+    /// Writes (each followed by `fdatasync`) per second.
+    #[arg(long, default_value_t = 500.0)]
+    rate: f64,
+    /// Seconds to write for (at most 600).
+    #[arg(long, default_value_t = 20.0)]
+    duration: f64,
+    /// Append the markdown paragraph to this file too.
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -147,7 +170,30 @@ fn main() -> anyhow::Result<()> {
         Command::Load(args) => load_command(*args),
         Command::Table(args) => table_command(&args),
         Command::Settle(args) => settle_command(&args),
+        Command::Disk(args) => disk_command(&args),
     }
+}
+
+fn disk_command(args: &DiskArgs) -> anyhow::Result<()> {
+    let spec = DiskSpec {
+        dir: args.dir.clone(),
+        write_bytes: args.write_kib.max(1) * 1024,
+        rate: args.rate.clamp(1.0, 10_000.0),
+        duration: Duration::from_secs_f64(args.duration.clamp(0.0, 600.0)),
+        // Writes go round 64 MiB, as a WAL of 10,000 pages and more.
+        file_bytes: 64 << 20,
+    };
+    let text = disk::probe(&spec)?.markdown();
+    print!("{text}");
+    if let Some(path) = &args.out {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .with_context(|| format!("opening {}", path.display()))?;
+        file.write_all(text.as_bytes())?;
+    }
+    Ok(())
 }
 
 fn settle_command(args: &SettleArgs) -> anyhow::Result<()> {
