@@ -59,6 +59,10 @@ pub(crate) mod sql {
         format!("{} WHERE incident_id = $1 ORDER BY first_seen, id", *ALERT_SELECT)
     });
 
+    /// The payload columns and `body_lz4` ([`crate::codec::stored_body`]).
+    pub(crate) static PAYLOAD_INSERT_COMPRESSED: LazyLock<String> = LazyLock::new(|| {
+        format!("INSERT INTO payloads ({}, body_lz4)", column_list(&rows::PAYLOAD_COLUMNS))
+    });
     pub(crate) static PAYLOAD_INSERT: LazyLock<String> =
         LazyLock::new(|| format!("INSERT INTO payloads ({})", column_list(&rows::PAYLOAD_COLUMNS)));
     pub(crate) static EVENT_INSERT: LazyLock<String> =
@@ -497,8 +501,8 @@ macro_rules! store_impl {
             ) -> Result<Vec<$crate::StoredPayload>, $crate::StoreError> {
                 use $crate::rows::RowReader as _;
                 sqlx::query(
-                    "SELECT id, tenant, integration_service, source_kind, received_at, body \
-                     FROM payloads WHERE id > $1 ORDER BY id LIMIT $2",
+                    "SELECT id, tenant, integration_service, source_kind, received_at, body, \
+                     body_lz4 FROM payloads WHERE id > $1 ORDER BY id LIMIT $2",
                 )
                 .bind(after_id)
                 .bind(limit.max(0))
@@ -506,8 +510,9 @@ macro_rules! store_impl {
                 .await?
                 .iter()
                 .map(|row| {
+                    let id = row.int("id")?;
                     Ok($crate::StoredPayload {
-                        id: row.int("id")?,
+                        id,
                         tenant: $crate::codec::tenant("tenant", &row.text("tenant")?)?,
                         integration_service: $crate::codec::service(
                             "integration_service",
@@ -515,7 +520,11 @@ macro_rules! store_impl {
                         )?,
                         source_kind: row.text("source_kind")?,
                         received_at: $crate::codec::timestamp("received_at", row.int("received_at")?)?,
-                        body: row.text("body")?,
+                        body: $crate::codec::read_body(
+                            id,
+                            row.text("body")?,
+                            row.opt_bytes("body_lz4")?,
+                        )?,
                     })
                 })
                 .collect()

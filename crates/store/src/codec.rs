@@ -18,6 +18,43 @@ pub(crate) enum Param<'a> {
     OptText(Option<&'a str>),
     Owned(String),
     Bool(bool),
+    OptBytes(Option<Vec<u8>>),
+}
+
+/// Bodies at least this long are stored compressed on SQLite: below it, lz4
+/// saves little and the header costs four bytes.
+pub(crate) const COMPRESS_BODIES_FROM: usize = 256;
+
+/// A request body as SQLite stores it, `(body, body_lz4)`: an empty text and
+/// the lz4 block (uncompressed size first) when that is smaller, else the
+/// text as is and no block.
+pub(crate) fn stored_body(body: &str) -> (Param<'_>, Param<'_>) {
+    if body.len() >= COMPRESS_BODIES_FROM {
+        let compressed = lz4_flex::compress_prepend_size(body.as_bytes());
+        if compressed.len() < body.len() {
+            return (Param::Text(""), Param::OptBytes(Some(compressed)));
+        }
+    }
+    (Param::Text(body), Param::OptBytes(None))
+}
+
+/// The body [`stored_body`] stored: the text, or the block decompressed.
+pub(crate) fn read_body(id: i64, text: String, lz4: Option<Vec<u8>>) -> Result<String, StoreError> {
+    let Some(block) = lz4 else { return Ok(text) };
+    let bad = |message: String| {
+        StoreError::Corrupt(format!("payloads.body_lz4 of payload {id}: {message}"))
+    };
+    // lz4 grows a block at most about 255-fold: a larger stated size is
+    // damage, refused before anything is allocated for it.
+    let stated = match block.first_chunk::<4>() {
+        Some(size) => u32::from_le_bytes(*size) as usize,
+        None => return Err(bad("shorter than its size".to_owned())),
+    };
+    if stated > (block.len() - 4).saturating_mul(255) + 16 {
+        return Err(bad(format!("{stated} bytes stated for a block of {}", block.len())));
+    }
+    let bytes = lz4_flex::decompress_size_prepended(&block).map_err(|e| bad(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| bad(e.to_string()))
 }
 
 /// Timestamps are stored as unix milliseconds; finer precision is truncated.
@@ -330,6 +367,34 @@ mod tests {
             "INSERT INTO t (a, b) VALUES (?, ?), (?, ?) RETURNING a"
         );
         assert_eq!(values_sql("INSERT INTO t (a)", 1, 1, ""), "INSERT INTO t (a) VALUES (?)");
+    }
+
+    #[test]
+    fn bodies_are_compressed_only_when_long_and_smaller() {
+        let short = "x".repeat(COMPRESS_BODIES_FROM - 1);
+        assert!(
+            matches!(stored_body(&short), (Param::Text(t), Param::OptBytes(None)) if t == short)
+        );
+        let long = "{\"alertname\":\"DiskFull\"},".repeat(40);
+        let (Param::Text(""), Param::OptBytes(Some(block))) = stored_body(&long) else {
+            panic!("a long repetitive body is compressed")
+        };
+        assert!(block.len() < long.len() / 4, "{} of {}", block.len(), long.len());
+        assert_eq!(read_body(1, String::new(), Some(block)).expect("decompresses"), long);
+        assert_eq!(read_body(2, "as is".into(), None).expect("text"), "as is");
+    }
+
+    #[test]
+    fn a_damaged_block_is_an_error_naming_its_payload() {
+        let mut block = lz4_flex::compress_prepend_size("{\"a\":1}".repeat(50).as_bytes());
+        block.truncate(block.len() / 2);
+        let error = read_body(7, String::new(), Some(block)).expect_err("damaged");
+        assert!(error.to_string().contains("payload 7"), "{error}");
+        // A size that claims more than the block holds, and bytes that are not UTF-8.
+        let lying = [0xff, 0xff, 0xff, 0x7f, 0x00];
+        assert!(read_body(8, String::new(), Some(lying.to_vec())).is_err());
+        let latin1 = lz4_flex::compress_prepend_size(&[0xe9; 300]);
+        assert!(read_body(9, String::new(), Some(latin1)).is_err());
     }
 
     #[test]

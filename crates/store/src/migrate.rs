@@ -63,6 +63,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "alert_timeline_from_alert_rows",
         sql: include_str!("../migrations/sqlite/0010_alert_timeline_from_alert_rows.sql"),
     },
+    Migration {
+        version: 11,
+        name: "payload_bodies_compressed_on_sqlite",
+        sql: include_str!("../migrations/sqlite/0011_payload_bodies_compressed_on_sqlite.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -115,6 +120,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 10,
         name: "alert_timeline_from_alert_rows",
         sql: include_str!("../migrations/postgres/0010_alert_timeline_from_alert_rows.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "payload_bodies_compressed_on_sqlite",
+        sql: include_str!("../migrations/postgres/0011_payload_bodies_compressed_on_sqlite.sql"),
     },
 ];
 

@@ -146,6 +146,7 @@ fn bind<'q>(query: PgQuery<'q>, params: Vec<Param<'q>>) -> PgQuery<'q> {
         Param::OptText(value) => query.bind(value),
         Param::Owned(value) => query.bind(value),
         Param::Bool(value) => query.bind(value),
+        Param::OptBytes(value) => query.bind(value),
     })
 }
 
@@ -239,7 +240,7 @@ impl WriteTx for PgTx<'_> {
                 &payload.integration_service,
                 &payload.source_kind,
                 payload.received_at,
-                &payload.body,
+                Param::Text(&payload.body),
             );
             // All but `id`, which the statement takes from the sequence.
             push_row(&mut payload_columns, values.into_iter().skip(1))?;
@@ -275,6 +276,7 @@ enum Array {
     Ints(Vec<Option<i64>>),
     Texts(Vec<Option<String>>),
     Bools(Vec<Option<bool>>),
+    Bytes(Vec<Option<Vec<u8>>>),
 }
 
 /// Appends `row` to `columns`, one value to each; a row of another length
@@ -301,6 +303,7 @@ fn array_type(first: Option<&Param<'_>>) -> &'static str {
     match first {
         Some(Param::Int(_) | Param::OptInt(_)) => INT8_ARRAY,
         Some(Param::Bool(_)) => BOOL_ARRAY,
+        Some(Param::OptBytes(_)) => BYTEA_ARRAY,
         Some(Param::Text(_) | Param::OptText(_) | Param::Owned(_)) | None => TEXT_ARRAY,
     }
 }
@@ -326,6 +329,7 @@ impl Array {
             Array::Ints(values) => query.bind(values),
             Array::Texts(values) => query.bind(values),
             Array::Bools(values) => query.bind(values),
+            Array::Bytes(values) => query.bind(values),
         }
     }
 
@@ -348,6 +352,12 @@ impl Array {
                 _ => Err(mismatch()),
             });
             Array::Ints(values.collect::<Result<_, _>>()?)
+        } else if ty == BYTEA_ARRAY {
+            let values = column.into_iter().map(|param| match param {
+                Param::OptBytes(value) => Ok(value),
+                _ => Err(mismatch()),
+            });
+            Array::Bytes(values.collect::<Result<_, _>>()?)
         } else {
             let values = column.into_iter().map(|param| match param {
                 Param::Text(value) => Ok(Some(value.to_owned())),
@@ -364,6 +374,7 @@ impl Array {
 const INT8_ARRAY: &str = "int8[]";
 const TEXT_ARRAY: &str = "text[]";
 const BOOL_ARRAY: &str = "bool[]";
+const BYTEA_ARRAY: &str = "bytea[]";
 /// The types of `rows::PAYLOAD_COLUMNS` but `id`, as arrays.
 const PAYLOAD_ARRAYS: [&str; 5] = [TEXT_ARRAY, TEXT_ARRAY, TEXT_ARRAY, INT8_ARRAY, TEXT_ARRAY];
 /// The types of `rows::EVENT_COLUMNS`, as arrays.
@@ -447,6 +458,10 @@ impl RowReader for PgRow {
     }
 
     fn boolean(&self, column: &str) -> Result<bool, StoreError> {
+        Ok(self.try_get(column)?)
+    }
+
+    fn opt_bytes(&self, column: &str) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self.try_get(column)?)
     }
 }

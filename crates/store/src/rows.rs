@@ -16,6 +16,7 @@ pub(crate) trait RowReader {
     fn text(&self, column: &str) -> Result<String, StoreError>;
     fn opt_text(&self, column: &str) -> Result<Option<String>, StoreError>;
     fn boolean(&self, column: &str) -> Result<bool, StoreError>;
+    fn opt_bytes(&self, column: &str) -> Result<Option<Vec<u8>>, StoreError>;
 }
 
 /// What an incident keeps from its first write on (see [`crate::codec::upsert_tail`]).
@@ -216,14 +217,15 @@ pub(crate) fn alert_from_row(row: &impl RowReader) -> Result<Alert, StoreError> 
 pub(crate) const PAYLOAD_COLUMNS: [&str; 6] =
     ["id", "tenant", "integration_service", "source_kind", "received_at", "body"];
 
-/// A payload row of [`PAYLOAD_COLUMNS`].
+/// A payload row of [`PAYLOAD_COLUMNS`]; `body` is its text, or an empty
+/// one beside a compressed body ([`codec::stored_body`]).
 pub(crate) fn payload_params<'a>(
     id: i64,
     tenant: &'a TenantId,
     service: &'a ServiceId,
     source_kind: &'a str,
     received_at: Timestamp,
-    body: &'a str,
+    body: Param<'a>,
 ) -> Vec<Param<'a>> {
     vec![
         Param::Int(id),
@@ -231,7 +233,7 @@ pub(crate) fn payload_params<'a>(
         Param::Text(service.as_str()),
         Param::Text(source_kind),
         Param::Int(codec::millis(received_at)),
-        Param::Text(body),
+        body,
     ]
 }
 

@@ -275,6 +275,9 @@ impl ToSql for Param<'_> {
             Param::OptText(value) => value.map_or(ToSqlOutput::from(Null), ToSqlOutput::from),
             Param::Owned(value) => ToSqlOutput::from(value.as_str()),
             Param::Bool(value) => ToSqlOutput::from(*value),
+            Param::OptBytes(value) => {
+                value.as_deref().map_or(ToSqlOutput::from(Null), ToSqlOutput::from)
+            }
         })
     }
 }
@@ -364,5 +367,9 @@ impl RowReader for SqliteRow {
             1 => Ok(true),
             other => Err(crate::codec::corrupt(column, &other.to_string(), "expected 0 or 1")),
         }
+    }
+
+    fn opt_bytes(&self, column: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.try_get(column)?)
     }
 }

@@ -366,19 +366,23 @@ pub(crate) async fn insert_payload_rows<T: WriteTx>(
     let mut rows = Vec::with_capacity(ids.len());
     let mut events = Vec::new();
     for (payload, id) in payloads.iter().zip(ids) {
-        rows.push(rows::payload_params(
+        let (body, body_lz4) = codec::stored_body(&payload.body);
+        let mut row = rows::payload_params(
             id,
             &payload.tenant,
             &payload.integration_service,
             &payload.source_kind,
             payload.received_at,
-            &payload.body,
-        ));
+            body,
+        );
+        row.push(body_lz4);
+        rows.push(row);
         for event in &payload.events {
             events.push(rows::event_params(payload.tenant.as_str(), id, event)?);
         }
     }
-    tx.insert_rows(&sql::PAYLOAD_INSERT, rows::PAYLOAD_COLUMNS.len(), "", rows).await?;
+    let columns = rows::PAYLOAD_COLUMNS.len() + 1;
+    tx.insert_rows(&sql::PAYLOAD_INSERT_COMPRESSED, columns, "", rows).await?;
     tx.insert_rows(&sql::EVENT_INSERT, rows::EVENT_COLUMNS.len(), "", events).await?;
     Ok(())
 }
@@ -399,7 +403,7 @@ pub(crate) async fn import<T: WriteTx>(
         &batch.integration_service,
         &batch.source_kind,
         batch.received_at,
-        &batch.body,
+        Param::Text(&batch.body),
     );
     tx.insert_rows(&sql::PAYLOAD_INSERT, rows::PAYLOAD_COLUMNS.len(), "", vec![payload]).await?;
     let mut outcome = ImportOutcome::default();

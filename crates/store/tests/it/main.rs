@@ -183,6 +183,7 @@ conformance!(
     upserts_keep_what_rows_are_born_with,
     rows_refer_only_within_their_tenant,
     many_payloads_keep_their_events,
+    bodies_read_back_as_received_whether_compressed_or_not,
     outbox_retries_then_sends,
     outbox_dead_letters_visibly,
     record_delivery_needs_a_pending_row_of_that_incident,

@@ -11,12 +11,12 @@ use watchfloor_store::{
 use crate::fixtures::*;
 
 pub async fn migrating_twice_is_a_no_op(store: &Store) {
-    assert_eq!(store.schema_version().await.expect("version"), 10);
+    assert_eq!(store.schema_version().await.expect("version"), 11);
     store.commit(&opening(vec![incident(1, "acme", "g")])).await.expect("commit");
     let before = counts(store).await;
     store.migrate().await.expect("second migrate");
     store.migrate().await.expect("third migrate");
-    assert_eq!(store.schema_version().await.expect("version"), 10);
+    assert_eq!(store.schema_version().await.expect("version"), 11);
     assert_eq!(counts(store).await, before);
     let versions = texts(store, "SELECT name FROM schema_migrations ORDER BY version").await;
     assert_eq!(
@@ -31,7 +31,8 @@ pub async fn migrating_twice_is_a_no_op(store: &Store) {
             "tenant_in_primary_keys",
             "fewer_indexes_per_commit",
             "payload_bodies_in_lz4",
-            "alert_timeline_from_alert_rows"
+            "alert_timeline_from_alert_rows",
+            "payload_bodies_compressed_on_sqlite"
         ]
     );
 }
@@ -42,7 +43,7 @@ pub async fn reopening_migrates_nothing_and_keeps_data(store: Store, target: Str
     store.close().await;
     let reopened = Store::open(&target).await.expect("reopening");
     assert_eq!(counts(&reopened).await, before);
-    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 10);
+    assert_eq!(texts(&reopened, "SELECT name FROM schema_migrations").await.len(), 11);
     reopened.close().await;
 }
 
@@ -54,32 +55,70 @@ pub async fn upgrading_to_version_6_keeps_every_row(store: Store, _target: Strin
     assert_eq!(store.schema_version().await.expect("version"), 5);
     let open = incident(1, "acme", "g");
     let alerts = [alert(1, &open, "k1"), resolved_alert(alert(2, &open, "k2"))];
-    // Written as that version's columns: today's commit names later ones.
+    // Alerts, payloads and events are written as that version's columns:
+    // today's commit names later ones.
     store.commit(&opening(vec![open.clone()])).await.expect("incident at version 5");
+    let ms = |t: domain::Timestamp| t.as_millisecond().to_string();
+    let text = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let null_or = |v: Option<String>| v.unwrap_or_else(|| "NULL".to_owned());
+    let mut inserts = Vec::new();
     for a in &alerts {
-        let ms = |t: domain::Timestamp| t.as_millisecond();
-        let resolved = a.resolved_at.map_or("NULL".to_owned(), |t| ms(t).to_string());
-        let sql = format!(
-            "INSERT INTO alerts (id, tenant, service, incident_id, dedup_key, status, severity, \
-             summary, source, labels, first_seen, last_seen, resolved_at, event_count) \
-             VALUES ({}, '{}', '{}', {}, '{}', '{}', '{}', '{}', NULL, '{{}}', {}, {}, {resolved}, {})",
-            a.id.0,
-            a.tenant,
-            a.service,
-            a.incident_id.0,
-            a.dedup_key,
-            a.status.as_str(),
-            a.severity.as_str(),
-            a.summary,
+        let values = [
+            a.id.0.to_string(),
+            text(a.tenant.as_str()),
+            text(a.service.as_str()),
+            a.incident_id.0.to_string(),
+            text(&a.dedup_key),
+            text(a.status.as_str()),
+            text(a.severity.as_str()),
+            text(&a.summary),
+            "NULL".to_owned(),
+            text("{}"),
             ms(a.first_seen),
             ms(a.last_seen),
-            a.event_count
-        );
-        execute(&store, &sql).await.expect("alert at version 5");
+            null_or(a.resolved_at.map(ms)),
+            a.event_count.to_string(),
+        ];
+        inserts.push(format!(
+            "INSERT INTO alerts (id, tenant, service, incident_id, dedup_key, status, severity, \
+             summary, source, labels, first_seen, last_seen, resolved_at, event_count) \
+             VALUES ({})",
+            values.join(", ")
+        ));
     }
-    let events = vec![event(Some(1), "k1"), event(Some(2), "k2"), event(None, "k3")];
+    let body = "{\"n\": 1}";
+    inserts.push(format!(
+        "INSERT INTO payloads (tenant, integration_service, source_kind, received_at, body) \
+         VALUES ('acme', 'checkout', 'generic', {}, {})",
+        ms(at(0)),
+        text(body)
+    ));
+    let events = [event(Some(1), "k1"), event(Some(2), "k2"), event(None, "k3")];
+    for e in &events {
+        let values = [
+            text("acme"),
+            "1".to_owned(),
+            null_or(e.alert_id.map(|a| a.0.to_string())),
+            text(&e.dedup_key),
+            text(&e.action),
+            text(e.severity.as_str()),
+            text(&e.summary),
+            null_or(e.source.as_deref().map(text)),
+            null_or(e.occurred_at.map(ms)),
+            text(&serde_json::to_string(&e.labels).expect("json")),
+            text(&serde_json::to_string(&e.annotations).expect("json")),
+            text(&serde_json::to_string(&e.details).expect("json")),
+        ];
+        inserts.push(format!(
+            "INSERT INTO events (tenant, payload_id, alert_id, dedup_key, action, severity, \
+             summary, source, occurred_at, labels, annotations, details) VALUES ({})",
+            values.join(", ")
+        ));
+    }
+    for sql in &inserts {
+        execute(&store, sql).await.expect("a row at version 5");
+    }
     let batch = CommitBatch {
-        payloads: vec![payload("acme", "{\"n\": 1}", events)],
         timeline: vec![timeline(&open, 1, TimelineKind::Note, "before the upgrade")],
         outbox: vec![outbox(&open, "noc", 5)],
         ..CommitBatch::default()
@@ -104,7 +143,7 @@ pub async fn upgrading_to_version_6_keeps_every_row(store: Store, _target: Strin
     }
 
     store.migrate().await.expect("migrating to the latest version");
-    assert_eq!(store.schema_version().await.expect("version"), 10);
+    assert_eq!(store.schema_version().await.expect("version"), 11);
     for (sql, before) in dumps.iter().zip(before) {
         assert_eq!(texts(&store, sql).await, before, "{sql}");
     }
@@ -567,6 +606,46 @@ pub async fn rows_refer_only_within_their_tenant(store: &Store) {
         assert!(store.commit(batch).await.is_err(), "refused: {batch:?}");
         assert_eq!(counts(store).await, before);
     }
+}
+
+/// Bodies read back exactly as received. On SQLite those of 256 bytes and
+/// more are stored lz4-compressed when that makes them smaller; PostgreSQL
+/// compresses its own.
+pub async fn bodies_read_back_as_received_whether_compressed_or_not(store: &Store) {
+    let short = r#"{"summary":"ü"}"#.to_owned();
+    let alert = r#"{"labels":{"alertname":"DiskFull","instance":"db-1:9100"},"annotations":{"summary":"Disk nearly full ✓"}}"#;
+    let long = format!("[{}]", vec![alert; 40].join(","));
+    // Printable noise that lz4 cannot shrink: stored as text.
+    let mut x = 0x2545_f491_4f6c_dd1d_u64;
+    let noise: String = (0..600)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(b'!' + (x % 94) as u8)
+        })
+        .collect();
+    let bodies = [short, long, noise];
+    let batch = CommitBatch {
+        payloads: bodies.iter().map(|b| payload("acme", b, vec![])).collect(),
+        ..CommitBatch::default()
+    };
+    store.commit(&batch).await.expect("commit");
+
+    let read = store.payloads_after(0, 10).await.expect("read");
+    let read: Vec<&str> = read.iter().map(|p| p.body.as_str()).collect();
+    assert_eq!(read, bodies.iter().map(String::as_str).collect::<Vec<_>>());
+    let stored = texts(
+        store,
+        "SELECT CASE WHEN body_lz4 IS NULL THEN 'text' ELSE 'lz4, body ' || length(body) END \
+         FROM payloads ORDER BY id",
+    )
+    .await;
+    let expected = match store {
+        Store::Sqlite(_) => ["text", "lz4, body 0", "text"],
+        Store::Postgres(_) => ["text", "text", "text"],
+    };
+    assert_eq!(stored, expected);
 }
 
 pub async fn many_payloads_keep_their_events(store: &Store) {
