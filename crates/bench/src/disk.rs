@@ -38,6 +38,8 @@ pub const STALL: Duration = Duration::from_millis(10);
 /// What the disk did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiskReport {
+    /// When the probe started, UTC, to the second.
+    pub started_at: String,
     pub write_bytes: usize,
     pub rate: f64,
     pub seconds: f64,
@@ -103,6 +105,7 @@ fn measure(file: &File, spec: &DiskSpec) -> io::Result<DiskReport> {
     let mut histogram =
         Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).map_err(io::Error::other)?;
     let mut stalls = Vec::new();
+    let started_at = jiff::Timestamp::now().strftime("%H:%M:%S UTC").to_string();
     let started = Instant::now();
     let mut offset = 0u64;
     let mut next = started;
@@ -128,6 +131,7 @@ fn measure(file: &File, spec: &DiskSpec) -> io::Result<DiskReport> {
     }
     let ms = |quantile: f64| histogram.value_at_quantile(quantile) as f64 / 1e3;
     Ok(DiskReport {
+        started_at,
         write_bytes: spec.write_bytes,
         rate: spec.rate,
         seconds: started.elapsed().as_secs_f64(),
@@ -145,9 +149,10 @@ impl DiskReport {
     pub fn markdown(&self) -> String {
         let over = |ms: f64| self.stalls.iter().filter(|(_, took)| *took > ms).count();
         let mut text = format!(
-            "Disk alone (`watchfloor-bench disk`: {} KiB written and `fdatasync`ed {} times a \
-             second for {:.0} s, in the directory the databases use): {} syncs, p50 {:.2} ms, \
-             p99 {:.2} ms, p99.9 {:.2} ms, max {:.1} ms; {} over {} ms, {} over 50 ms.",
+            "Disk alone at {} (`watchfloor-bench disk`: {} KiB written and `fdatasync`ed {} \
+             times a second for {:.0} s, in the directory the databases use): {} syncs, p50 \
+             {:.2} ms, p99 {:.2} ms, p99.9 {:.2} ms, max {:.1} ms; {} over {} ms, {} over 50 ms.",
+            self.started_at,
             self.write_bytes / 1024,
             self.rate,
             self.seconds,
@@ -199,6 +204,7 @@ mod tests {
     #[test]
     fn stalls_are_listed_with_their_times() {
         let report = DiskReport {
+            started_at: "14:45:17 UTC".to_owned(),
             write_bytes: 128 * 1024,
             rate: 500.0,
             seconds: 20.0,
@@ -210,6 +216,7 @@ mod tests {
             stalls: vec![(6.09, 58.8), (14.09, 16.4)],
         };
         let text = report.markdown();
+        assert!(text.starts_with("Disk alone at 14:45:17 UTC ("), "{text}");
         assert!(text.contains("2 over 10 ms, 1 over 50 ms."), "{text}");
         assert!(text.contains("Over 10 ms: 59 ms at 6.1 s, 16 ms at 14.1 s."), "{text}");
     }
