@@ -202,3 +202,63 @@ fn a_second_server_on_the_same_database_is_refused_and_the_first_keeps_serving()
     app.restart();
     assert_eq!(app.get("/readyz").status, 200);
 }
+
+/// Should a start-up find two unresolved alerts for one key (rows written by
+/// hand, or a bug), the server keeps the later, says so in its log, resolves
+/// the earlier with its next commit and counts the incident's active alerts
+/// again, so the incident still resolves when its alerts do.
+#[test]
+fn a_restart_that_finds_two_unresolved_alerts_for_a_key_keeps_the_later() {
+    let mut app = spawn_app(&config_yaml(&[], None));
+    let disk = |action: &str| json!([{"dedup_key": "disk-full", "summary": "Disk full on db-1", "severity": "error", "action": action}]);
+    app.send_generic(disk("trigger"));
+    let incident = app.incidents("")[0]["id"].as_i64().expect("an id");
+    app.stop_gracefully();
+    app.execute_sql(
+        "INSERT INTO alerts (id, tenant, service, incident_id, dedup_key, status, severity, \
+         summary, source, labels, first_seen, last_seen, resolved_at, event_count) \
+         SELECT id + 1, tenant, service, incident_id, dedup_key, status, severity, \
+         'the copy', source, labels, first_seen + 1000, last_seen + 1000, NULL, 1 \
+         FROM alerts WHERE dedup_key = 'disk-full'",
+    );
+    app.start_again();
+    assert!(
+        app.stderr_text().contains("two unresolved alerts share a key"),
+        "the log says so: {}",
+        app.stderr_text()
+    );
+
+    // Any commit writes what the start-up decided: here a second alert's.
+    let cpu = |action: &str| json!([{"dedup_key": "cpu-high", "summary": "CPU high on db-1", "severity": "warning", "action": action}]);
+    app.send_generic(cpu("trigger"));
+    let detail = app.incident(incident);
+    let mut statuses: Vec<(i64, &str, &str)> = detail["alerts"]
+        .as_array()
+        .expect("alerts")
+        .iter()
+        .map(|a| {
+            let text = |field: &str| a[field].as_str().unwrap_or("");
+            (a["id"].as_i64().unwrap_or(0), text("summary"), text("status"))
+        })
+        .collect();
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses,
+        [
+            (1, "Disk full on db-1", "resolved"),
+            (2, "the copy", "firing"),
+            (3, "CPU high on db-1", "firing"),
+        ],
+        "{detail}"
+    );
+    assert_eq!(detail["active_alert_count"], 2, "{detail}");
+
+    // Resolving the key resolves the kept alert; the incident resolves with
+    // its last active alert, not before.
+    app.send_generic(disk("resolve"));
+    assert_eq!(app.incident(incident)["status"], "triggered");
+    app.send_generic(cpu("resolve"));
+    let detail = app.incident(incident);
+    assert_eq!(detail["status"], "resolved", "{detail}");
+    assert_eq!(detail["active_alert_count"], 0, "{detail}");
+}

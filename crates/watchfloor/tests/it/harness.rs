@@ -336,6 +336,37 @@ impl App {
         }
     }
 
+    /// Starts the server again on the same data after a stop.
+    pub fn start_again(&mut self) {
+        assert!(self.child.is_none(), "the server is running");
+        self.start();
+    }
+
+    /// Runs `sql` on the server's database while the server is stopped (it
+    /// holds the database while it runs): rows no server would write.
+    pub fn execute_sql(&self, sql: &str) {
+        assert!(self.child.is_none(), "stop the server first");
+        match &self.database {
+            Database::Sqlite => {
+                let path = self.data_dir().join("watchfloor.sqlite");
+                let connection = rusqlite::Connection::open(&path).expect("opening the database");
+                connection.execute_batch(sql).expect("running SQL on SQLite");
+            }
+            Database::Postgres { url, .. } => {
+                let output = Command::new("psql")
+                    .arg(url)
+                    .args(["-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
+                    .output()
+                    .expect("running psql");
+                assert!(
+                    output.status.success(),
+                    "psql: {}",
+                    String::from_utf8_lossy(&output.stderr)
+                );
+            }
+        }
+    }
+
     /// Stops the server with SIGTERM and starts it again on the same data.
     pub fn restart_gracefully(&mut self) {
         self.stop_gracefully();
