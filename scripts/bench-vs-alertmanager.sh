@@ -83,6 +83,7 @@ out=${BENCH_OUT:-$root/target/bench-results/$(date -u +%Y%m%dT%H%M%SZ)-$scale}
 mkdir -p "$out"
 results=$out/results.jsonl
 : >"$results"
+: >"$out/disk.md"
 
 # --- binaries and packages -----------------------------------------------------
 target_dir=${CARGO_TARGET_DIR:-$root/target}

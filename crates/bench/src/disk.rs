@@ -150,7 +150,7 @@ impl DiskReport {
         let over = |ms: f64| self.stalls.iter().filter(|(_, took)| *took > ms).count();
         let mut text = format!(
             "Disk alone at {} (`watchfloor-bench disk`: {} KiB written and `fdatasync`ed {} \
-             times a second for {:.0} s, in the directory the databases use): {} syncs, p50 \
+             times a second for {:.0} s, in the benchmark's working directory): {} syncs, p50 \
              {:.2} ms, p99 {:.2} ms, p99.9 {:.2} ms, max {:.1} ms; {} over {} ms, {} over 50 ms.",
             self.started_at,
             self.write_bytes / 1024,

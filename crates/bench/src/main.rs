@@ -175,11 +175,12 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn disk_command(args: &DiskArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(args.rate.is_finite(), "--rate must be a number, not {}", args.rate);
     let spec = DiskSpec {
         dir: args.dir.clone(),
-        write_bytes: args.write_kib.max(1) * 1024,
+        write_bytes: args.write_kib.clamp(1, 64 * 1024) * 1024,
         rate: args.rate.clamp(1.0, 10_000.0),
-        duration: Duration::from_secs_f64(args.duration.clamp(0.0, 600.0)),
+        duration: seconds("--duration", args.duration, 600.0)?,
         // Writes go round 64 MiB, as a WAL of 10,000 pages and more.
         file_bytes: 64 << 20,
     };
@@ -194,6 +195,12 @@ fn disk_command(args: &DiskArgs) -> anyhow::Result<()> {
         file.write_all(text.as_bytes())?;
     }
     Ok(())
+}
+
+/// `value` seconds, within 0 and `most`; a value that is not a number is refused.
+fn seconds(option: &str, value: f64, most: f64) -> anyhow::Result<Duration> {
+    anyhow::ensure!(value.is_finite(), "{option} must be a number of seconds, not {value}");
+    Ok(Duration::from_secs_f64(value.clamp(0.0, most)))
 }
 
 fn settle_command(args: &SettleArgs) -> anyhow::Result<()> {
@@ -215,7 +222,7 @@ fn load_command(args: LoadArgs) -> anyhow::Result<()> {
         url: args.url,
         token: args.token,
         rate: (args.rate > 0.0).then_some(args.rate),
-        duration: Duration::from_secs_f64(args.duration.clamp(0.0, 3600.0)),
+        duration: seconds("--duration", args.duration, 3600.0)?,
         max_alerts: args.max_alerts,
         batch_size: args.batch_size,
         distinct: args.distinct,
@@ -229,9 +236,9 @@ fn load_command(args: LoadArgs) -> anyhow::Result<()> {
             ..AlertShape::default()
         },
         concurrency: args.concurrency,
-        request_timeout: Duration::from_secs_f64(args.request_timeout.max(0.001)),
+        request_timeout: seconds("--request-timeout", args.request_timeout.max(0.001), 3600.0)?,
         probe_rate: args.probe_rate,
-        probe_wait: Duration::from_secs_f64(args.probe_wait.clamp(0.0, 600.0)),
+        probe_wait: seconds("--probe-wait", args.probe_wait, 600.0)?,
         receiver: args.receiver,
         server_pid: args.server_pid,
         db_pid: args.db_pid,

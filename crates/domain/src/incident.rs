@@ -106,6 +106,10 @@ pub struct Alert {
     /// lines on the incident's timeline are read from
     /// ([`TimelineEntry::alert_attached`]).
     pub attached_by: Option<SourceKind>,
+    /// The summary it attached with, once a later event changed it (its
+    /// "attached" line tells of the first); `None` while unchanged, and for
+    /// the alert that opened its incident.
+    pub attached_summary: Option<String>,
     /// The kind of event that resolved it; `None` while it fires, and when it
     /// was resolved with its incident by hand.
     pub resolved_by: Option<SourceKind>,

@@ -1138,6 +1138,12 @@ impl Engine {
                 let rules = &self.config.inhibit;
                 was_source = self.inhibitors.remove(rules, active);
                 let alert = &mut active.row;
+                if alert.attached_by.is_some()
+                    && alert.attached_summary.is_none()
+                    && alert.summary != event.summary
+                {
+                    alert.attached_summary = Some(std::mem::take(&mut alert.summary));
+                }
                 alert.summary.clone_from(&event.summary);
                 alert.source.clone_from(&event.source);
                 alert.severity = event.severity;
@@ -1226,6 +1232,7 @@ impl Engine {
             resolved_at: None,
             event_count: 1,
             attached_by,
+            attached_summary: None,
             resolved_by: None,
         };
         let first_seen = (!self.flaps.contains_key(&key)).then_some(now);
@@ -1397,7 +1404,10 @@ impl Engine {
         };
         alert.status = AlertStatus::Resolved;
         alert.resolved_at = Some(now);
-        alert.resolved_by = Some(kind);
+        // Its "resolved" line is read from this: only when there is one.
+        if self.incidents.contains_key(&alert.incident_id) {
+            alert.resolved_by = Some(kind);
+        }
         alert.last_seen = now;
         alert.event_count += 1;
         let (alert_id, incident_id, first_seen) = (alert.id, alert.incident_id, alert.first_seen);

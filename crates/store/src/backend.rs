@@ -12,9 +12,8 @@ pub(crate) mod sql {
     pub(crate) static INCIDENT_INSERT: LazyLock<String> = LazyLock::new(|| {
         format!("INSERT INTO incidents ({})", column_list(&rows::INCIDENT_COLUMNS))
     });
-    pub(crate) static INCIDENT_UPSERT_TAIL: LazyLock<String> = LazyLock::new(|| {
-        upsert_tail("incidents", &rows::INCIDENT_COLUMNS, &rows::INCIDENT_FIXED, &[])
-    });
+    pub(crate) static INCIDENT_UPSERT_TAIL: LazyLock<String> =
+        LazyLock::new(|| upsert_tail("incidents", &rows::INCIDENT_COLUMNS, &rows::INCIDENT_FIXED));
     /// Open incidents (of the statuses `$1` and `$2`), newest change first:
     /// the partial index on open group keys finds them, and they are sorted
     /// (there are as many as the engine holds in memory). No index by
@@ -49,9 +48,8 @@ pub(crate) mod sql {
         LazyLock::new(|| format!("SELECT {} FROM alerts", column_list(&rows::ALERT_COLUMNS)));
     pub(crate) static ALERT_INSERT: LazyLock<String> =
         LazyLock::new(|| format!("INSERT INTO alerts ({})", column_list(&rows::ALERT_COLUMNS)));
-    pub(crate) static ALERT_UPSERT_TAIL: LazyLock<String> = LazyLock::new(|| {
-        upsert_tail("alerts", &rows::ALERT_COLUMNS, &rows::ALERT_FIXED, &rows::ALERT_DERIVED)
-    });
+    pub(crate) static ALERT_UPSERT_TAIL: LazyLock<String> =
+        LazyLock::new(|| upsert_tail("alerts", &rows::ALERT_COLUMNS, &rows::ALERT_FIXED));
     pub(crate) static UNRESOLVED_ALERTS: LazyLock<String> = LazyLock::new(|| {
         format!("{} WHERE status <> 'resolved' AND id > $1 ORDER BY id LIMIT $2", *ALERT_SELECT)
     });
@@ -60,11 +58,9 @@ pub(crate) mod sql {
     });
 
     /// The payload columns and `body_lz4` ([`crate::codec::stored_body`]).
-    pub(crate) static PAYLOAD_INSERT_COMPRESSED: LazyLock<String> = LazyLock::new(|| {
+    pub(crate) static PAYLOAD_INSERT: LazyLock<String> = LazyLock::new(|| {
         format!("INSERT INTO payloads ({}, body_lz4)", column_list(&rows::PAYLOAD_COLUMNS))
     });
-    pub(crate) static PAYLOAD_INSERT: LazyLock<String> =
-        LazyLock::new(|| format!("INSERT INTO payloads ({})", column_list(&rows::PAYLOAD_COLUMNS)));
     pub(crate) static EVENT_INSERT: LazyLock<String> =
         LazyLock::new(|| format!("INSERT INTO events ({})", column_list(&rows::EVENT_COLUMNS)));
     /// Imported events: the usual columns and the external id; a known id is skipped.
@@ -94,7 +90,8 @@ pub(crate) mod sql {
     /// `message` is the summary and `actor` the event's kind
     /// ([`rows::timeline_line_from_row`]). One statement, so one snapshot.
     /// Lines of the same millisecond (one engine turn, usually) go opened
-    /// first, then the alerts', then the rest in the order written.
+    /// first, then the alerts' by alert (each one's "attached" before its
+    /// "resolved"), then the rest in the order written.
     pub(crate) const INCIDENT_TIMELINE: &str = "\
          SELECT CAST(0 AS BIGINT) AS line, seq, tenant, incident_id, at, kind, message, actor, \
                 CASE WHEN kind = 'opened' THEN 0 ELSE 2 END AS rank \
@@ -106,7 +103,7 @@ pub(crate) mod sql {
          UNION ALL \
          SELECT 2, id, tenant, incident_id, resolved_at, NULL, summary, resolved_by, 1 \
            FROM alerts WHERE incident_id = $1 AND resolved_by IS NOT NULL \
-         ORDER BY at, rank, line, seq";
+         ORDER BY at, rank, seq, line";
     pub(crate) static OUTBOX_INSERT: LazyLock<String> = LazyLock::new(|| {
         format!("INSERT INTO outbox ({})", column_list(&rows::OUTBOX_INSERT_COLUMNS))
     });
@@ -153,7 +150,7 @@ pub(crate) mod sql {
     pub(crate) static SILENCE_INSERT: LazyLock<String> =
         LazyLock::new(|| format!("INSERT INTO silences ({})", column_list(&rows::SILENCE_COLUMNS)));
     pub(crate) static SILENCE_UPSERT_TAIL: LazyLock<String> =
-        LazyLock::new(|| upsert_tail("silences", &rows::SILENCE_COLUMNS, &[], &[]));
+        LazyLock::new(|| upsert_tail("silences", &rows::SILENCE_COLUMNS, &[]));
     pub(crate) static LIVE_SILENCES: LazyLock<String> =
         LazyLock::new(|| format!("{} WHERE expired_at IS NULL ORDER BY id", *SILENCE_SELECT));
     pub(crate) static LIST_SILENCES: LazyLock<String> =

@@ -233,7 +233,10 @@ impl Store {
         dispatch!(self, store => store.incident_alerts(id).await)
     }
 
-    /// Ordered by time, then by insertion.
+    /// The incident's lines: its timeline rows and its alerts' "attached"
+    /// and "resolved" lines, read from their rows. Ordered by time; within
+    /// a millisecond, "opened" first, then the alerts' lines by alert, then
+    /// the other rows as inserted.
     pub async fn incident_timeline(
         &self,
         id: IncidentId,

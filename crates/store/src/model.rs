@@ -30,7 +30,9 @@ pub struct CommitBatch {
     pub alerts: Vec<Alert>,
     /// Upserted by id as full rows. If one id appears twice the last one wins.
     pub incidents: Vec<Incident>,
-    /// Appended.
+    /// Appended. Not an alert's "attached" or "resolved" line
+    /// ([`domain::TimelineKind::is_read_from_alert`]): those are read from
+    /// the alert's row, so given here they would show twice.
     pub timeline: Vec<TimelineEntry>,
     /// Appended as pending deliveries due at `notification.at`.
     pub outbox: Vec<OutboxRecord>,

@@ -55,6 +55,7 @@ static DIALECT: Dialect = Dialect {
         ") AS id FROM generate_series(1, $1)"
     ),
     audit_lock: AUDIT_LOCK,
+    compress_bodies: false,
 };
 
 impl PgStore {

@@ -146,14 +146,7 @@ pub(crate) fn silence_from_row(row: &impl RowReader) -> Result<Silence, StoreErr
 pub(crate) const ALERT_FIXED: [&str; 5] =
     ["service", "incident_id", "dedup_key", "first_seen", "attached_by"];
 
-/// An alert keeps the summary it attached with once a later event changes
-/// it, for its "attached" line on the timeline ([`alert_lines`]). The right
-/// side of a `SET` reads the row as it was before the update.
-pub(crate) const ALERT_DERIVED: [&str; 1] = ["attached_summary = CASE \
-     WHEN alerts.summary = excluded.summary THEN alerts.attached_summary \
-     ELSE COALESCE(alerts.attached_summary, alerts.summary) END"];
-
-pub(crate) const ALERT_COLUMNS: [&str; 16] = [
+pub(crate) const ALERT_COLUMNS: [&str; 17] = [
     "id",
     "tenant",
     "service",
@@ -169,6 +162,7 @@ pub(crate) const ALERT_COLUMNS: [&str; 16] = [
     "resolved_at",
     "event_count",
     "attached_by",
+    "attached_summary",
     "resolved_by",
 ];
 
@@ -189,6 +183,7 @@ pub(crate) fn alert_params(alert: &Alert) -> Result<Vec<Param<'_>>, StoreError> 
         Param::OptInt(codec::opt_millis(alert.resolved_at)),
         Param::Int(alert.event_count),
         Param::OptText(alert.attached_by.map(SourceKind::as_str)),
+        Param::OptText(alert.attached_summary.as_deref()),
         Param::OptText(alert.resolved_by.map(SourceKind::as_str)),
     ])
 }
@@ -210,6 +205,7 @@ pub(crate) fn alert_from_row(row: &impl RowReader) -> Result<Alert, StoreError> 
         resolved_at: codec::opt_timestamp("alerts.resolved_at", row.opt_int("resolved_at")?)?,
         event_count: row.int("event_count")?,
         attached_by: codec::opt_source_kind("alerts.attached_by", row.opt_text("attached_by")?)?,
+        attached_summary: row.opt_text("attached_summary")?,
         resolved_by: codec::opt_source_kind("alerts.resolved_by", row.opt_text("resolved_by")?)?,
     })
 }

@@ -78,6 +78,7 @@ static DIALECT: Dialect = Dialect {
     payload_ids: "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
                   SELECT (SELECT COALESCE(MAX(id), 0) FROM payloads) + i AS id FROM n",
     audit_lock: NO_LOCKS,
+    compress_bodies: true,
 };
 
 /// The connection every write goes through, with its prepared statements

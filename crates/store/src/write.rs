@@ -22,6 +22,18 @@ pub(crate) struct Dialect {
     pub payload_ids: &'static str,
     /// Run first in a transaction that appends to the audit chain.
     pub audit_lock: &'static [&'static str],
+    /// Whether the server compresses request bodies ([`codec::stored_body`]);
+    /// PostgreSQL compresses its own.
+    pub compress_bodies: bool,
+}
+
+/// A request body's `(body, body_lz4)` columns under `dialect`.
+fn body_columns<'a>(dialect: &Dialect, body: &'a str) -> (Param<'a>, Param<'a>) {
+    if dialect.compress_bodies {
+        codec::stored_body(body)
+    } else {
+        (Param::Text(body), Param::OptBytes(None))
+    }
 }
 
 /// One open write transaction. Rows are read by position: the first column,
@@ -366,7 +378,7 @@ pub(crate) async fn insert_payload_rows<T: WriteTx>(
     let mut rows = Vec::with_capacity(ids.len());
     let mut events = Vec::new();
     for (payload, id) in payloads.iter().zip(ids) {
-        let (body, body_lz4) = codec::stored_body(&payload.body);
+        let (body, body_lz4) = body_columns(tx.dialect(), &payload.body);
         let mut row = rows::payload_params(
             id,
             &payload.tenant,
@@ -382,7 +394,7 @@ pub(crate) async fn insert_payload_rows<T: WriteTx>(
         }
     }
     let columns = rows::PAYLOAD_COLUMNS.len() + 1;
-    tx.insert_rows(&sql::PAYLOAD_INSERT_COMPRESSED, columns, "", rows).await?;
+    tx.insert_rows(&sql::PAYLOAD_INSERT, columns, "", rows).await?;
     tx.insert_rows(&sql::EVENT_INSERT, rows::EVENT_COLUMNS.len(), "", events).await?;
     Ok(())
 }
@@ -397,15 +409,18 @@ pub(crate) async fn import<T: WriteTx>(
     // The audit chain's lock first, as every writer takes it.
     lock_audit(tx).await?;
     let payload_id = payload_ids(tx, 1).await?[0];
-    let payload = rows::payload_params(
+    let (body, body_lz4) = body_columns(tx.dialect(), &batch.body);
+    let mut payload = rows::payload_params(
         payload_id,
         &batch.tenant,
         &batch.integration_service,
         &batch.source_kind,
         batch.received_at,
-        Param::Text(&batch.body),
+        body,
     );
-    tx.insert_rows(&sql::PAYLOAD_INSERT, rows::PAYLOAD_COLUMNS.len(), "", vec![payload]).await?;
+    payload.push(body_lz4);
+    let columns = rows::PAYLOAD_COLUMNS.len() + 1;
+    tx.insert_rows(&sql::PAYLOAD_INSERT, columns, "", vec![payload]).await?;
     let mut outcome = ImportOutcome::default();
     // Marked and unmarked events in separate statements, so the rows each
     // wrote say how many of the new ones are marked.

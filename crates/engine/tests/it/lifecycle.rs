@@ -502,4 +502,36 @@ fn an_alerts_row_carries_its_attached_and_resolved_lines() {
     let rows = engine.take_changes().alerts;
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert!(rows.iter().all(|a| a.resolved_by.is_none() && a.resolved_at == Some(at(4))));
+
+    // Attached and changed before the row is written (one turn): the row
+    // keeps the summary the line tells of; the opener keeps none.
+    let mut opening = event(Trigger, "disk", Severity::Error);
+    opening.summary = "disk 80 %".into();
+    feed(&mut engine, at(5), &opening);
+    let mut mem = event(Trigger, "mem", Severity::Warning);
+    mem.summary = "memory 90 %".into();
+    let attached = lines_of(&feed(&mut engine, at(5), &mem));
+    mem.summary = "memory 95 %".into();
+    feed(&mut engine, at(5), &mem);
+    opening.summary = "disk 85 %".into();
+    feed(&mut engine, at(5), &opening);
+    let rows = engine.take_changes().alerts;
+    let row = |key: &str| rows.iter().find(|a| a.dedup_key == key).expect("written");
+    let (mem_row, disk_row) = (row("mem"), row("disk"));
+    assert_eq!(
+        (mem_row.summary.as_str(), mem_row.attached_summary.as_deref()),
+        ("memory 95 %", Some("memory 90 %"))
+    );
+    assert_eq!(
+        (disk_row.summary.as_str(), disk_row.attached_summary.as_deref()),
+        ("disk 85 %", None)
+    );
+    let expected = TimelineEntry::alert_attached(
+        (IncidentId(2), &tenant("acme")),
+        at(5),
+        mem_row.id,
+        "memory 90 %",
+        SourceKind::Generic,
+    );
+    assert_eq!(attached, [expected]);
 }

@@ -295,10 +295,12 @@ pub async fn alert_lines_are_read_from_alert_rows(store: &Store) {
         .await
         .expect("first");
 
-    // A later event changes the summary, another resolves it; the incident
-    // resolves with it, and with the incident by hand the other two.
+    // A later event changes the summary (the engine keeps the one it
+    // attached with), another resolves it, and one resolves the older
+    // alert; the incident resolves with them, and with it by hand the opener.
     let mut changed = attached.clone();
     changed.summary = "disk 95 %".to_owned();
+    changed.attached_summary = Some("disk 80 %".to_owned());
     changed.event_count = 2;
     store
         .commit(&CommitBatch { alerts: vec![changed.clone()], ..CommitBatch::default() })
@@ -309,16 +311,19 @@ pub async fn alert_lines_are_read_from_alert_rows(store: &Store) {
     gone.status = AlertStatus::Resolved;
     gone.resolved_at = Some(at(30));
     gone.resolved_by = Some(SourceKind::Grafana);
-    let by_hand = [opener, older].map(|a| domain::Alert {
+    let older_gone = domain::Alert {
         status: AlertStatus::Resolved,
         resolved_at: Some(at(30)),
-        ..a
-    });
+        resolved_by: Some(SourceKind::Generic),
+        ..older.clone()
+    };
+    let by_hand =
+        domain::Alert { status: AlertStatus::Resolved, resolved_at: Some(at(30)), ..opener };
     let closing = timeline(&open, 30, TimelineKind::Resolved, "incident resolved");
     store
         .commit(&CommitBatch {
             incidents: vec![resolved(open.clone(), 30)],
-            alerts: [gone.clone()].into_iter().chain(by_hand).collect(),
+            alerts: vec![by_hand, older_gone, gone.clone()],
             timeline: vec![closing.clone()],
             ..CommitBatch::default()
         })
@@ -338,12 +343,14 @@ pub async fn alert_lines_are_read_from_alert_rows(store: &Store) {
         stored[1].clone(),
         stored[2].clone(),
         TimelineEntry::alert_resolved(key, at(30), attached.id, "disk 95 %", SourceKind::Grafana),
+        // Attached before version 10, resolved after: its other line.
+        TimelineEntry::alert_resolved(key, at(30), older.id, "alert 3", SourceKind::Generic),
         closing,
     ];
     assert_eq!(store.incident_timeline(open.id).await.expect("read"), expected);
     assert_eq!(expected[1].message, "alert 2 attached: disk 80 %");
     assert_eq!(expected[4].actor, "event:grafana");
-    assert_eq!(counts(store).await.timeline, 6);
+    assert_eq!(counts(store).await.timeline, 7);
     let alerts = store.incident_alerts(open.id).await.expect("alerts");
     assert_eq!(alerts.iter().find(|a| a.id == attached.id), Some(&gone));
     assert!(store.incident_timeline(IncidentId(99)).await.expect("read").is_empty());
@@ -625,12 +632,15 @@ pub async fn bodies_read_back_as_received_whether_compressed_or_not(store: &Stor
             char::from(b'!' + (x % 94) as u8)
         })
         .collect();
-    let bodies = [short, long, noise];
+    let imported = format!("{{\"Records\":[{}]}}", vec![alert; 30].join(","));
+    let bodies = [short, long, noise, imported];
     let batch = CommitBatch {
-        payloads: bodies.iter().map(|b| payload("acme", b, vec![])).collect(),
+        payloads: bodies[..3].iter().map(|b| payload("acme", b, vec![])).collect(),
         ..CommitBatch::default()
     };
     store.commit(&batch).await.expect("commit");
+    // An imported file is stored the same way.
+    store.import(&import_batch("acme", &bodies[3], &["e1"])).await.expect("import");
 
     let read = store.payloads_after(0, 10).await.expect("read");
     let read: Vec<&str> = read.iter().map(|p| p.body.as_str()).collect();
@@ -642,8 +652,8 @@ pub async fn bodies_read_back_as_received_whether_compressed_or_not(store: &Stor
     )
     .await;
     let expected = match store {
-        Store::Sqlite(_) => ["text", "lz4, body 0", "text"],
-        Store::Postgres(_) => ["text", "text", "text"],
+        Store::Sqlite(_) => ["text", "lz4, body 0", "text", "lz4, body 0"],
+        Store::Postgres(_) => ["text", "text", "text", "text"],
     };
     assert_eq!(stored, expected);
 }
