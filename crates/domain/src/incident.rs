@@ -104,12 +104,11 @@ pub struct Alert {
     /// The kind of event that attached it to an incident already open; `None`
     /// for the alert that opened its incident. With `resolved_by`, what its
     /// lines on the incident's timeline are read from
-    /// ([`TimelineEntry::alert_attached`]).
+    /// ([`TimelineEntry::alert_attached`]); the summary it attached with,
+    /// should a later event change it, goes beside the row (the engine's
+    /// `Changes::attached_summaries`), not in it: active alerts are held in
+    /// memory by the million.
     pub attached_by: Option<SourceKind>,
-    /// The summary it attached with, once a later event changed it (its
-    /// "attached" line tells of the first); `None` while unchanged, and for
-    /// the alert that opened its incident.
-    pub attached_summary: Option<String>,
     /// The kind of event that resolved it; `None` while it fires, and when it
     /// was resolved with its incident by hand.
     pub resolved_by: Option<SourceKind>,

@@ -109,6 +109,10 @@ pub struct Changes {
     /// Alerts re-sent unchanged, oldest first (an alert may repeat): their
     /// rows are not in `alerts` but in a later [`Engine::take_touched`].
     pub touched: Vec<AlertTouch>,
+    /// The summary an alert of `alerts` attached with, when an event since
+    /// the last take changed it (its "attached" line tells of the first).
+    /// The store keeps the first it is given for an alert.
+    pub attached_summaries: HashMap<AlertId, String>,
 }
 
 /// An alert re-sent unchanged: what moved.
@@ -238,6 +242,9 @@ pub struct Engine {
     recount: BTreeSet<IncidentId>,
     retired_alerts: Vec<Alert>,
     retired_incidents: Vec<Incident>,
+    /// See [`Changes::attached_summaries`]. Only alerts whose summary
+    /// changed after they attached, until their rows are taken.
+    attached_summaries: HashMap<AlertId, String>,
 }
 
 impl Engine {
@@ -282,6 +289,7 @@ impl Engine {
             recount: BTreeSet::new(),
             retired_alerts: Vec::new(),
             retired_incidents: Vec::new(),
+            attached_summaries: HashMap::new(),
         };
         for silence in restored.silences {
             engine.recheck_at.insert(silence.end());
@@ -420,6 +428,7 @@ impl Engine {
             incidents: std::mem::take(&mut self.retired_incidents),
             silences: std::mem::take(&mut self.dirty_silences),
             touched: std::mem::take(&mut self.touches),
+            attached_summaries: std::mem::take(&mut self.attached_summaries),
         };
         for key in std::mem::take(&mut self.dirty_alerts) {
             if let Some(active) = self.alerts.get_mut(&key) {
@@ -1138,11 +1147,10 @@ impl Engine {
                 let rules = &self.config.inhibit;
                 was_source = self.inhibitors.remove(rules, active);
                 let alert = &mut active.row;
-                if alert.attached_by.is_some()
-                    && alert.attached_summary.is_none()
-                    && alert.summary != event.summary
-                {
-                    alert.attached_summary = Some(std::mem::take(&mut alert.summary));
+                if alert.attached_by.is_some() && alert.summary != event.summary {
+                    self.attached_summaries
+                        .entry(alert.id)
+                        .or_insert_with(|| std::mem::take(&mut alert.summary));
                 }
                 alert.summary.clone_from(&event.summary);
                 alert.source.clone_from(&event.source);
@@ -1232,7 +1240,6 @@ impl Engine {
             resolved_at: None,
             event_count: 1,
             attached_by,
-            attached_summary: None,
             resolved_by: None,
         };
         let first_seen = (!self.flaps.contains_key(&key)).then_some(now);

@@ -454,6 +454,7 @@ impl EngineLoop {
         self.collect(&changes, effects, &mut batch);
         batch.alerts = touched;
         batch.alerts.extend(changes.alerts);
+        batch.attached_summaries = changes.attached_summaries;
         // Every alert row written supersedes what the overlay held for it.
         let written_rows: Vec<(AlertId, i64)> =
             batch.alerts.iter().map(|a| (a.id, a.event_count)).collect();

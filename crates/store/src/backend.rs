@@ -12,8 +12,9 @@ pub(crate) mod sql {
     pub(crate) static INCIDENT_INSERT: LazyLock<String> = LazyLock::new(|| {
         format!("INSERT INTO incidents ({})", column_list(&rows::INCIDENT_COLUMNS))
     });
-    pub(crate) static INCIDENT_UPSERT_TAIL: LazyLock<String> =
-        LazyLock::new(|| upsert_tail("incidents", &rows::INCIDENT_COLUMNS, &rows::INCIDENT_FIXED));
+    pub(crate) static INCIDENT_UPSERT_TAIL: LazyLock<String> = LazyLock::new(|| {
+        upsert_tail("incidents", &rows::INCIDENT_COLUMNS, &rows::INCIDENT_FIXED, &[])
+    });
     /// Open incidents (of the statuses `$1` and `$2`), newest change first:
     /// the partial index on open group keys finds them, and they are sorted
     /// (there are as many as the engine holds in memory). No index by
@@ -48,8 +49,9 @@ pub(crate) mod sql {
         LazyLock::new(|| format!("SELECT {} FROM alerts", column_list(&rows::ALERT_COLUMNS)));
     pub(crate) static ALERT_INSERT: LazyLock<String> =
         LazyLock::new(|| format!("INSERT INTO alerts ({})", column_list(&rows::ALERT_COLUMNS)));
-    pub(crate) static ALERT_UPSERT_TAIL: LazyLock<String> =
-        LazyLock::new(|| upsert_tail("alerts", &rows::ALERT_COLUMNS, &rows::ALERT_FIXED));
+    pub(crate) static ALERT_UPSERT_TAIL: LazyLock<String> = LazyLock::new(|| {
+        upsert_tail("alerts", &rows::ALERT_COLUMNS, &rows::ALERT_FIXED, &rows::ALERT_SET_ONCE)
+    });
     pub(crate) static UNRESOLVED_ALERTS: LazyLock<String> = LazyLock::new(|| {
         format!("{} WHERE status <> 'resolved' AND id > $1 ORDER BY id LIMIT $2", *ALERT_SELECT)
     });
@@ -150,7 +152,7 @@ pub(crate) mod sql {
     pub(crate) static SILENCE_INSERT: LazyLock<String> =
         LazyLock::new(|| format!("INSERT INTO silences ({})", column_list(&rows::SILENCE_COLUMNS)));
     pub(crate) static SILENCE_UPSERT_TAIL: LazyLock<String> =
-        LazyLock::new(|| upsert_tail("silences", &rows::SILENCE_COLUMNS, &[]));
+        LazyLock::new(|| upsert_tail("silences", &rows::SILENCE_COLUMNS, &[], &[]));
     pub(crate) static LIVE_SILENCES: LazyLock<String> =
         LazyLock::new(|| format!("{} WHERE expired_at IS NULL ORDER BY id", *SILENCE_SELECT));
     pub(crate) static LIST_SILENCES: LazyLock<String> =

@@ -293,15 +293,25 @@ pub(crate) fn values_sql(head: &str, columns: usize, rows: usize, tail: &str) ->
 }
 
 /// ` ON CONFLICT (id) DO UPDATE SET c = excluded.c, …` for every column but
-/// `id`, `tenant` and the `fixed` ones, refusing (by updating nothing) a row
-/// of another tenant. A column that never changes once written is left out
-/// of the `SET` list: SQLite rewrites every index whose columns the list
-/// names, changed or not, and each such entry is a random page of the WAL.
-pub(crate) fn upsert_tail(table: &str, columns: &[&str], fixed: &[&str]) -> String {
+/// `id`, `tenant` and the `fixed` ones, and `c = COALESCE(table.c,
+/// excluded.c)` for the `set_once` ones (the first value given stays),
+/// refusing (by updating nothing) a row of another tenant. A column that
+/// never changes once written is left out of the `SET` list: SQLite rewrites
+/// every index whose columns the list names, changed or not, and each such
+/// entry is a random page of the WAL.
+pub(crate) fn upsert_tail(
+    table: &str,
+    columns: &[&str],
+    fixed: &[&str],
+    set_once: &[&str],
+) -> String {
     let set: Vec<String> = columns
         .iter()
         .filter(|c| !matches!(**c, "id" | "tenant") && !fixed.contains(c))
-        .map(|c| format!("{c} = excluded.{c}"))
+        .map(|c| match set_once.contains(c) {
+            true => format!("{c} = COALESCE({table}.{c}, excluded.{c})"),
+            false => format!("{c} = excluded.{c}"),
+        })
         .collect();
     format!(
         " ON CONFLICT (id) DO UPDATE SET {} WHERE {table}.tenant = excluded.tenant",
@@ -392,11 +402,16 @@ mod tests {
 
     #[test]
     fn upsert_never_rewrites_id_tenant_or_fixed_columns() {
-        let tail =
-            upsert_tail("alerts", &["id", "tenant", "incident_id", "status"], &["incident_id"]);
+        let tail = upsert_tail(
+            "alerts",
+            &["id", "tenant", "incident_id", "status", "first"],
+            &["incident_id"],
+            &["first"],
+        );
         assert_eq!(
             tail,
-            " ON CONFLICT (id) DO UPDATE SET status = excluded.status WHERE alerts.tenant = excluded.tenant"
+            " ON CONFLICT (id) DO UPDATE SET status = excluded.status, \
+             first = COALESCE(alerts.first, excluded.first) WHERE alerts.tenant = excluded.tenant"
         );
     }
 

@@ -28,6 +28,10 @@ pub struct CommitBatch {
     pub payloads: Vec<PayloadRecord>,
     /// Upserted by id as full rows. If one id appears twice the last one wins.
     pub alerts: Vec<Alert>,
+    /// The summary an alert of `alerts` attached with, once a later event
+    /// changed it: what its "attached" line tells. The first given for an
+    /// alert stays.
+    pub attached_summaries: std::collections::HashMap<domain::AlertId, String>,
     /// Upserted by id as full rows. If one id appears twice the last one wins.
     pub incidents: Vec<Incident>,
     /// Appended. Not an alert's "attached" or "resolved" line

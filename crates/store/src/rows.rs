@@ -146,6 +146,10 @@ pub(crate) fn silence_from_row(row: &impl RowReader) -> Result<Silence, StoreErr
 pub(crate) const ALERT_FIXED: [&str; 5] =
     ["service", "incident_id", "dedup_key", "first_seen", "attached_by"];
 
+/// What an alert is given once: the summary it attached with, should a
+/// later event change it ([`crate::CommitBatch::attached_summaries`]).
+pub(crate) const ALERT_SET_ONCE: [&str; 1] = ["attached_summary"];
+
 pub(crate) const ALERT_COLUMNS: [&str; 17] = [
     "id",
     "tenant",
@@ -166,7 +170,11 @@ pub(crate) const ALERT_COLUMNS: [&str; 17] = [
     "resolved_by",
 ];
 
-pub(crate) fn alert_params(alert: &Alert) -> Result<Vec<Param<'_>>, StoreError> {
+/// An alert's row; `attached_summary` as in [`ALERT_SET_ONCE`].
+pub(crate) fn alert_params<'a>(
+    alert: &'a Alert,
+    attached_summary: Option<&'a str>,
+) -> Result<Vec<Param<'a>>, StoreError> {
     Ok(vec![
         Param::Int(alert.id.0),
         Param::Text(alert.tenant.as_str()),
@@ -183,7 +191,7 @@ pub(crate) fn alert_params(alert: &Alert) -> Result<Vec<Param<'_>>, StoreError> 
         Param::OptInt(codec::opt_millis(alert.resolved_at)),
         Param::Int(alert.event_count),
         Param::OptText(alert.attached_by.map(SourceKind::as_str)),
-        Param::OptText(alert.attached_summary.as_deref()),
+        Param::OptText(attached_summary),
         Param::OptText(alert.resolved_by.map(SourceKind::as_str)),
     ])
 }
@@ -205,7 +213,6 @@ pub(crate) fn alert_from_row(row: &impl RowReader) -> Result<Alert, StoreError> 
         resolved_at: codec::opt_timestamp("alerts.resolved_at", row.opt_int("resolved_at")?)?,
         event_count: row.int("event_count")?,
         attached_by: codec::opt_source_kind("alerts.attached_by", row.opt_text("attached_by")?)?,
-        attached_summary: row.opt_text("attached_summary")?,
         resolved_by: codec::opt_source_kind("alerts.resolved_by", row.opt_text("resolved_by")?)?,
     })
 }

@@ -187,12 +187,12 @@ async fn apply_delivery<T: WriteTx>(
 
 /// Upserts rows that may exist already; an upsert that wrote fewer rows than
 /// it was given met a row of another tenant, which is named in the error.
-async fn upsert_rows<T: WriteTx, R>(
+async fn upsert_rows<'a, T: WriteTx, R>(
     tx: &mut T,
     table: &'static str,
-    rows: &[&R],
+    rows: &[&'a R],
     ids: impl Fn(&R) -> (i64, &str),
-    params: impl Fn(&R) -> Result<Vec<Param<'_>>, StoreError>,
+    params: impl Fn(&'a R) -> Result<Vec<Param<'a>>, StoreError>,
     statements: (&str, usize, &str, &str),
 ) -> Result<(), StoreError> {
     if rows.is_empty() {
@@ -251,7 +251,7 @@ pub(crate) async fn commit<T: WriteTx>(tx: &mut T, batch: &CommitBatch) -> Resul
         "alerts",
         &alerts,
         |a| (a.id.0, a.tenant.as_str()),
-        rows::alert_params,
+        |a| rows::alert_params(a, batch.attached_summaries.get(&a.id).map(String::as_str)),
         (
             &sql::ALERT_INSERT,
             rows::ALERT_COLUMNS.len(),

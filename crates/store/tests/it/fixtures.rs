@@ -74,7 +74,6 @@ pub fn alert(id: i64, incident: &Incident, dedup_key: &str) -> Alert {
         resolved_at: None,
         event_count: 1,
         attached_by: None,
-        attached_summary: None,
         resolved_by: None,
     }
 }

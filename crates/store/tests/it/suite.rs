@@ -205,6 +205,7 @@ pub async fn commit_round_trips_every_field(store: &Store) {
             vec![event(Some(70), "dedup/ключ"), event(None, "unknown")],
         )],
         alerts: vec![rich.clone(), plain.clone()],
+        attached_summaries: Default::default(),
         incidents: vec![full.clone(), bare.clone()],
         timeline: entries.clone(),
         outbox: vec![outbox(&full, "noc", 5)],
@@ -300,12 +301,27 @@ pub async fn alert_lines_are_read_from_alert_rows(store: &Store) {
     // alert; the incident resolves with them, and with it by hand the opener.
     let mut changed = attached.clone();
     changed.summary = "disk 95 %".to_owned();
-    changed.attached_summary = Some("disk 80 %".to_owned());
     changed.event_count = 2;
+    let summaries = |s: &str| [(attached.id, s.to_owned())].into_iter().collect();
     store
-        .commit(&CommitBatch { alerts: vec![changed.clone()], ..CommitBatch::default() })
+        .commit(&CommitBatch {
+            alerts: vec![changed.clone()],
+            attached_summaries: summaries("disk 80 %"),
+            ..CommitBatch::default()
+        })
         .await
         .expect("changed");
+    // Changed again (after a restart the engine no longer knows the first):
+    // the first summary given stays.
+    changed.summary = "disk 99 %".to_owned();
+    store
+        .commit(&CommitBatch {
+            alerts: vec![changed.clone()],
+            attached_summaries: summaries("disk 95 %"),
+            ..CommitBatch::default()
+        })
+        .await
+        .expect("changed again");
     let mut gone = changed.clone();
     gone.event_count = 3;
     gone.status = AlertStatus::Resolved;
@@ -342,7 +358,7 @@ pub async fn alert_lines_are_read_from_alert_rows(store: &Store) {
         ),
         stored[1].clone(),
         stored[2].clone(),
-        TimelineEntry::alert_resolved(key, at(30), attached.id, "disk 95 %", SourceKind::Grafana),
+        TimelineEntry::alert_resolved(key, at(30), attached.id, "disk 99 %", SourceKind::Grafana),
         // Attached before version 10, resolved after: its other line.
         TimelineEntry::alert_resolved(key, at(30), older.id, "alert 3", SourceKind::Generic),
         closing,
@@ -411,6 +427,7 @@ pub async fn second_open_incident_for_a_group_key_rolls_back_the_whole_commit(st
         payloads: vec![payload("acme", "{}", vec![event(None, "k")])],
         incidents: vec![second.clone()],
         alerts: vec![alert(5, &second, "k")],
+        attached_summaries: Default::default(),
         timeline: vec![timeline(&second, 1, TimelineKind::Opened, "opened")],
         outbox: vec![outbox(&second, "noc", 1)],
         audit: vec![audit("user:b", "y", Some("acme"))],
