@@ -33,6 +33,11 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
+    /// Who an event of this kind is on a timeline: `event:<kind>`.
+    pub fn actor(self) -> String {
+        format!("event:{}", self.as_str())
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::PagerDuty => "pagerduty",

@@ -326,7 +326,7 @@ impl TimelineEntry {
             at,
             kind,
             message: format!("alert {alert} {what}: {summary}"),
-            actor: format!("event:{}", by.as_str()),
+            actor: by.actor(),
         }
     }
 }

@@ -583,7 +583,7 @@ impl Engine {
         effects: &mut Vec<Effect>,
     ) -> EventOutcome {
         let key = (tenant.clone(), event.dedup_key.clone());
-        let actor = format!("event:{}", event.source_kind.as_str());
+        let actor = event.source_kind.actor();
         match event.effective_action(now) {
             EventAction::Trigger => {
                 let is_new = !self.alerts.contains_key(&key);
@@ -606,9 +606,7 @@ impl Engine {
                 outcome
             }
             EventAction::Acknowledge => self.acknowledge_alert(now, &key, &actor, effects),
-            EventAction::Resolve => {
-                self.resolve_alert(now, &key, (&actor, event.source_kind), effects)
-            }
+            EventAction::Resolve => self.resolve_alert(now, &key, event.source_kind, effects),
         }
     }
 
@@ -1398,12 +1396,12 @@ impl Engine {
         self.run_incident_rules(now, id, IncidentChange::Acknowledged, None, effects);
     }
 
-    /// Resolves the alert of `key` by an event of `kind`, whose actor is `actor`.
+    /// Resolves the alert of `key` by an event of `kind`.
     fn resolve_alert(
         &mut self,
         now: Timestamp,
         key: &AlertKey,
-        (actor, kind): (&str, SourceKind),
+        kind: SourceKind,
         effects: &mut Vec<Effect>,
     ) -> EventOutcome {
         let Some((mut alert, could_inhibit)) = self.remove_alert(key) else {
@@ -1411,30 +1409,27 @@ impl Engine {
         };
         alert.status = AlertStatus::Resolved;
         alert.resolved_at = Some(now);
-        // Its "resolved" line is read from this: only when there is one.
-        if self.incidents.contains_key(&alert.incident_id) {
-            alert.resolved_by = Some(kind);
-        }
         alert.last_seen = now;
         alert.event_count += 1;
         let (alert_id, incident_id, first_seen) = (alert.id, alert.incident_id, alert.first_seen);
-        let summary = alert.summary.clone();
-        self.retired_alerts.push(alert);
-
         let Some(incident) = self.incidents.get_mut(&incident_id) else {
+            self.retired_alerts.push(alert);
             return EventOutcome::of(alert_id, incident_id);
         };
         incident.active_alert_count = (incident.active_alert_count - 1).max(0);
         incident.event_count += 1;
         incident.updated_at = now;
         self.dirty_incidents.insert(incident_id);
+        // The row says who resolved it exactly when there is a line to read from it.
+        alert.resolved_by = Some(kind);
         effects.push(Effect::Timeline(TimelineEntry::alert_resolved(
             (incident_id, &incident.tenant),
             now,
             alert_id,
-            &summary,
+            &alert.summary,
             kind,
         )));
+        self.retired_alerts.push(alert);
         let first_seen = (!self.flaps.contains_key(key)).then_some(first_seen);
         self.note_state_change(now, key, incident_id, first_seen, effects);
         let Some(incident) = self.incidents.get(&incident_id) else {
@@ -1454,7 +1449,7 @@ impl Engine {
                 )));
             } else {
                 let cause = "all alerts resolved".to_owned();
-                self.resolve_incident(now, incident_id, actor, cause, effects);
+                self.resolve_incident(now, incident_id, &kind.actor(), cause, effects);
             }
         }
         // The alert may have been what inhibited others.

@@ -5,7 +5,9 @@
 
 use std::collections::BTreeSet;
 
-use domain::{Alert, AlertStatus, Incident, IncidentStatus, TimelineEntry};
+use domain::{
+    Alert, AlertStatus, Incident, IncidentStatus, ServiceId, TenantId, TimelineEntry, Timestamp,
+};
 
 use crate::StoreError;
 use crate::backend::sql;
@@ -27,13 +29,26 @@ pub(crate) struct Dialect {
     pub compress_bodies: bool,
 }
 
-/// A request body's `(body, body_lz4)` columns under `dialect`.
-fn body_columns<'a>(dialect: &Dialect, body: &'a str) -> (Param<'a>, Param<'a>) {
-    if dialect.compress_bodies {
-        codec::stored_body(body)
-    } else {
-        (Param::Text(body), Param::OptBytes(None))
-    }
+/// Values of a row of [`sql::PAYLOAD_INSERT`]: [`rows::PAYLOAD_COLUMNS`] and
+/// `body_lz4`.
+const PAYLOAD_INSERT_VALUES: usize = rows::PAYLOAD_COLUMNS.len() + 1;
+
+/// A row of [`sql::PAYLOAD_INSERT`], the body compressed when `dialect`
+/// says the server does it ([`codec::stored_body`]).
+fn payload_row<'a>(
+    dialect: &Dialect,
+    id: i64,
+    (tenant, service, source_kind): (&'a TenantId, &'a ServiceId, &'a str),
+    received_at: Timestamp,
+    body: &'a str,
+) -> Vec<Param<'a>> {
+    let (text, lz4) = match dialect.compress_bodies {
+        true => codec::stored_body(body),
+        false => (Param::Text(body), Param::OptBytes(None)),
+    };
+    let mut row = rows::payload_params(id, tenant, service, source_kind, received_at, text);
+    row.push(lz4);
+    row
 }
 
 /// One open write transaction. Rows are read by position: the first column,
@@ -378,23 +393,13 @@ pub(crate) async fn insert_payload_rows<T: WriteTx>(
     let mut rows = Vec::with_capacity(ids.len());
     let mut events = Vec::new();
     for (payload, id) in payloads.iter().zip(ids) {
-        let (body, body_lz4) = body_columns(tx.dialect(), &payload.body);
-        let mut row = rows::payload_params(
-            id,
-            &payload.tenant,
-            &payload.integration_service,
-            &payload.source_kind,
-            payload.received_at,
-            body,
-        );
-        row.push(body_lz4);
-        rows.push(row);
+        let origin = (&payload.tenant, &payload.integration_service, payload.source_kind.as_str());
+        rows.push(payload_row(tx.dialect(), id, origin, payload.received_at, &payload.body));
         for event in &payload.events {
             events.push(rows::event_params(payload.tenant.as_str(), id, event)?);
         }
     }
-    let columns = rows::PAYLOAD_COLUMNS.len() + 1;
-    tx.insert_rows(&sql::PAYLOAD_INSERT, columns, "", rows).await?;
+    tx.insert_rows(&sql::PAYLOAD_INSERT, PAYLOAD_INSERT_VALUES, "", rows).await?;
     tx.insert_rows(&sql::EVENT_INSERT, rows::EVENT_COLUMNS.len(), "", events).await?;
     Ok(())
 }
@@ -409,18 +414,9 @@ pub(crate) async fn import<T: WriteTx>(
     // The audit chain's lock first, as every writer takes it.
     lock_audit(tx).await?;
     let payload_id = payload_ids(tx, 1).await?[0];
-    let (body, body_lz4) = body_columns(tx.dialect(), &batch.body);
-    let mut payload = rows::payload_params(
-        payload_id,
-        &batch.tenant,
-        &batch.integration_service,
-        &batch.source_kind,
-        batch.received_at,
-        body,
-    );
-    payload.push(body_lz4);
-    let columns = rows::PAYLOAD_COLUMNS.len() + 1;
-    tx.insert_rows(&sql::PAYLOAD_INSERT, columns, "", vec![payload]).await?;
+    let origin = (&batch.tenant, &batch.integration_service, batch.source_kind.as_str());
+    let payload = payload_row(tx.dialect(), payload_id, origin, batch.received_at, &batch.body);
+    tx.insert_rows(&sql::PAYLOAD_INSERT, PAYLOAD_INSERT_VALUES, "", vec![payload]).await?;
     let mut outcome = ImportOutcome::default();
     // Marked and unmarked events in separate statements, so the rows each
     // wrote say how many of the new ones are marked.
