@@ -280,6 +280,16 @@ load() { # SYSTEM WORKLOAD ARGS...
 }
 
 # --- workloads -----------------------------------------------------------------------
+on_each_system() { # WORKLOAD ARGS...: each system in turn, on a server of its own
+  local workload=$1 system
+  shift
+  for system in $systems; do
+    start_server "$system"
+    load "$system" "$workload" "$@"
+    stop_server
+  done
+}
+
 say "scale $scale; systems: $systems; workloads: $workloads; results in $out"
 # One workload at a time across the systems, so that the runs compared in a
 # ratio are a minute apart rather than the length of a whole system's turn:
@@ -288,30 +298,18 @@ say "scale $scale; systems: $systems; workloads: $workloads; results in $out"
 for workload in $workloads; do
   case $workload in
     steady)
-      for system in $systems; do
-        start_server "$system"
-        load "$system" steady --rate "$steady_rate" --duration "$steady_secs" \
-          --batch-size "$steady_batch" --distinct "$distinct" --resolve-ratio 0.1 \
-          --concurrency 256 --probe-rate "$probe_rate"
-        stop_server
-      done
+      on_each_system steady --rate "$steady_rate" --duration "$steady_secs" \
+        --batch-size "$steady_batch" --distinct "$distinct" --resolve-ratio 0.1 \
+        --concurrency 256 --probe-rate "$probe_rate"
       ;;
     e2e-idle)
-      for system in $systems; do
-        start_server "$system"
-        load "$system" e2e-idle --rate 1 --max-alerts 0 --duration "$e2e_secs" \
-          --probe-rate "$probe_rate"
-        stop_server
-      done
+      on_each_system e2e-idle --rate 1 --max-alerts 0 --duration "$e2e_secs" \
+        --probe-rate "$probe_rate"
       ;;
     flat)
       for batch in $batches; do
-        for system in $systems; do
-          start_server "$system"
-          load "$system" "flat-b$batch" --batch-size "$batch" --duration "$flat_secs" \
-            --distinct "$distinct" --resolve-ratio 0.1 --concurrency "$concurrency"
-          stop_server
-        done
+        on_each_system "flat-b$batch" --batch-size "$batch" --duration "$flat_secs" \
+          --distinct "$distinct" --resolve-ratio 0.1 --concurrency "$concurrency"
       done
       ;;
     growth)
