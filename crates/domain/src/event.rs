@@ -33,9 +33,21 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
-    /// Who an event of this kind is on a timeline: `event:<kind>`.
-    pub fn actor(self) -> String {
-        format!("event:{}", self.as_str())
+    /// Who an event of this kind is on a timeline: `event:<kind>`, for
+    /// every event the engine handles, so without an allocation.
+    pub fn actor(self) -> &'static str {
+        match self {
+            Self::PagerDuty => "event:pagerduty",
+            Self::AlertmanagerApi => "event:alertmanager-api",
+            Self::AlertmanagerWebhook => "event:alertmanager",
+            Self::Generic => "event:generic",
+            Self::Sns => "event:sns",
+            Self::EventBridge => "event:eventbridge",
+            Self::Azure => "event:azure",
+            Self::Grafana => "event:grafana",
+            Self::CloudTrail => "event:cloudtrail",
+            Self::Demo => "event:demo",
+        }
     }
 
     pub fn as_str(self) -> &'static str {
@@ -53,21 +65,22 @@ impl SourceKind {
         }
     }
 
+    /// Every kind.
+    pub const ALL: [Self; 10] = [
+        Self::PagerDuty,
+        Self::AlertmanagerApi,
+        Self::AlertmanagerWebhook,
+        Self::Generic,
+        Self::Sns,
+        Self::EventBridge,
+        Self::Azure,
+        Self::Grafana,
+        Self::CloudTrail,
+        Self::Demo,
+    ];
+
     pub fn parse(value: &str) -> Option<Self> {
-        [
-            Self::PagerDuty,
-            Self::AlertmanagerApi,
-            Self::AlertmanagerWebhook,
-            Self::Generic,
-            Self::Sns,
-            Self::EventBridge,
-            Self::Azure,
-            Self::Grafana,
-            Self::CloudTrail,
-            Self::Demo,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == value)
+        Self::ALL.into_iter().find(|k| k.as_str() == value)
     }
 }
 
@@ -183,6 +196,14 @@ pub fn label_fingerprint(labels: &Labels) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_parses_back_and_acts_as_event_kind() {
+        for kind in SourceKind::ALL {
+            assert_eq!(SourceKind::parse(kind.as_str()), Some(kind));
+            assert_eq!(kind.actor(), format!("event:{}", kind.as_str()));
+        }
+    }
 
     #[test]
     fn fingerprint_is_order_independent_and_stable() {

@@ -326,7 +326,7 @@ impl TimelineEntry {
             at,
             kind,
             message: format!("alert {alert} {what}: {summary}"),
-            actor: by.actor(),
+            actor: by.actor().to_owned(),
         }
     }
 }

@@ -195,16 +195,21 @@ impl Active {
 }
 type GroupKey = (TenantId, String);
 
+/// The maps every event looks up, by keys that come from outside: hashed
+/// with foldhash, seeded per map, several times faster than the standard
+/// SipHash for keys of this size.
+type FastMap<K, V> = HashMap<K, V, foldhash::quality::RandomState>;
+
 /// The correlation engine's state: active alerts and open incidents.
 pub struct Engine {
     config: Arc<Config>,
     rules: Arc<CompiledRules>,
     has_event_rules: bool,
-    alerts: HashMap<AlertKey, Box<Active>>,
+    alerts: FastMap<AlertKey, Box<Active>>,
     /// The active alerts that can inhibit others, per inhibition rule.
     inhibitors: inhibit::Inhibitors,
     /// The dedup keys of each open incident's active alerts.
-    members: HashMap<IncidentId, BTreeSet<String>>,
+    members: FastMap<IncidentId, BTreeSet<String>>,
     silences: BTreeMap<SilenceId, Silence>,
     next_silence_id: i64,
     dirty_silences: Vec<Silence>,
@@ -216,11 +221,11 @@ pub struct Engine {
     /// Events dropped by rules, per incident they would have joined, not yet on its timeline.
     drops: BTreeMap<(IncidentId, TenantId, Arc<str>), u64>,
     drops_due: Option<Timestamp>,
-    flaps: HashMap<AlertKey, Flap>,
+    flaps: FastMap<AlertKey, Flap>,
     /// When each flap record is next looked at: forgotten or flapping ended.
     flap_due: BTreeSet<(Timestamp, AlertKey)>,
-    incidents: HashMap<IncidentId, Incident>,
-    open_by_group: HashMap<GroupKey, IncidentId>,
+    incidents: FastMap<IncidentId, Incident>,
+    open_by_group: FastMap<GroupKey, IncidentId>,
     /// Incidents whose opening notification waits for the group wait to end.
     pending_open: BTreeSet<(Timestamp, IncidentId)>,
     /// Escalation, acknowledgement-expiry and SLA timers of open incidents.
@@ -262,9 +267,9 @@ impl Engine {
             config,
             has_event_rules,
             rules,
-            alerts: HashMap::new(),
+            alerts: FastMap::default(),
             inhibitors: inhibit::Inhibitors::default(),
-            members: HashMap::new(),
+            members: FastMap::default(),
             silences: BTreeMap::new(),
             next_silence_id: restored.max_silence_id + 1,
             dirty_silences: Vec::new(),
@@ -272,10 +277,10 @@ impl Engine {
             recheck_at: BTreeSet::new(),
             drops: BTreeMap::new(),
             drops_due: None,
-            flaps: HashMap::new(),
+            flaps: FastMap::default(),
             flap_due: BTreeSet::new(),
-            incidents: HashMap::new(),
-            open_by_group: HashMap::new(),
+            incidents: FastMap::default(),
+            open_by_group: FastMap::default(),
             pending_open: BTreeSet::new(),
             timers: BTreeSet::new(),
             next_alert_id: restored.max_alert_id + 1,
@@ -586,10 +591,10 @@ impl Engine {
         let actor = event.source_kind.actor();
         match event.effective_action(now) {
             EventAction::Trigger => {
-                let is_new = !self.alerts.contains_key(&key);
-                let outcome = self.trigger(now, key, service, event, &actor, effects);
+                // Asked only when it matters: a lookup per event otherwise.
+                let is_new = !matched.is_empty() && !self.alerts.contains_key(&key);
+                let outcome = self.trigger(now, key, service, event, actor, effects);
                 if is_new
-                    && !matched.is_empty()
                     && let (Some(alert), Some(id)) = (outcome.alert_id, outcome.incident_id)
                     && let Some(incident) = self.incidents.get(&id)
                 {
@@ -605,7 +610,7 @@ impl Engine {
                 }
                 outcome
             }
-            EventAction::Acknowledge => self.acknowledge_alert(now, &key, &actor, effects),
+            EventAction::Acknowledge => self.acknowledge_alert(now, &key, actor, effects),
             EventAction::Resolve => self.resolve_alert(now, &key, event.source_kind, effects),
         }
     }
@@ -1449,7 +1454,7 @@ impl Engine {
                 )));
             } else {
                 let cause = "all alerts resolved".to_owned();
-                self.resolve_incident(now, incident_id, &kind.actor(), cause, effects);
+                self.resolve_incident(now, incident_id, kind.actor(), cause, effects);
             }
         }
         // The alert may have been what inhibited others.

@@ -86,7 +86,7 @@ async fn send(config: &Config, writer: &Writer, key: &str, body: Value) {
             integration.tenant.clone(),
             integration.service.clone(),
             SourceKind::Demo,
-            text,
+            &text,
             events,
             Instant::now(),
         )

@@ -162,9 +162,9 @@ impl AppState {
         events: Vec<domain::Event>,
         received: Instant,
     ) -> Result<usize, ApiError> {
-        let text = std::str::from_utf8(body)
-            .map_err(|e| ApiError::bad_request("invalid_json", format!("body is not UTF-8: {e}")))?
-            .to_owned();
+        let text = std::str::from_utf8(body).map_err(|e| {
+            ApiError::bad_request("invalid_json", format!("body is not UTF-8: {e}"))
+        })?;
         self.metrics.add(
             "watchfloor_events_received_total",
             &[("kind", source_kind.as_str())],

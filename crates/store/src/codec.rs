@@ -18,7 +18,7 @@ pub(crate) enum Param<'a> {
     OptText(Option<&'a str>),
     Owned(String),
     Bool(bool),
-    OptBytes(Option<Vec<u8>>),
+    OptBytes(Option<&'a [u8]>),
 }
 
 /// Bodies at least this long are stored compressed on SQLite: below it, lz4
@@ -28,17 +28,39 @@ pub(crate) const COMPRESS_BODIES_FROM: usize = 256;
 /// A request body as SQLite stores it, `(body, body_lz4)`: an empty text and
 /// the lz4 block (uncompressed size first) when that is smaller, else the
 /// text as is and no block.
-pub(crate) fn stored_body(body: &str) -> (Param<'_>, Param<'_>) {
-    if body.len() >= COMPRESS_BODIES_FROM {
-        let compressed = lz4_flex::compress_prepend_size(body.as_bytes());
-        if compressed.len() < body.len() {
-            return (Param::Text(""), Param::OptBytes(Some(compressed)));
-        }
+pub(crate) fn stored_body(body: &StoredBody) -> (Param<'_>, Param<'_>) {
+    match body {
+        StoredBody::Text(text) => (Param::Text(text), Param::OptBytes(None)),
+        StoredBody::Lz4(block) => (Param::Text(""), Param::OptBytes(Some(block))),
     }
-    (Param::Text(body), Param::OptBytes(None))
 }
 
-/// The body [`stored_body`] stored: the text, or the block decompressed.
+/// A request body made ready for its row where the request was read, so
+/// that the engine loop, which writes every row, does not compress it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredBody {
+    /// The text as received.
+    Text(String),
+    /// An lz4 block, the uncompressed size first (SQLite's `body_lz4`).
+    Lz4(Vec<u8>),
+}
+
+impl StoredBody {
+    /// `body` compressed when `compress` says the store does it (see
+    /// [`crate::Store::compresses_bodies`]), it is long enough for lz4 to
+    /// help, and the block is smaller; else the text.
+    pub fn new(body: &str, compress: bool) -> Self {
+        if compress && body.len() >= COMPRESS_BODIES_FROM {
+            let block = lz4_flex::compress_prepend_size(body.as_bytes());
+            if block.len() < body.len() {
+                return StoredBody::Lz4(block);
+            }
+        }
+        StoredBody::Text(body.to_owned())
+    }
+}
+
+/// The body [`StoredBody`] stored: the text, or the block decompressed.
 pub(crate) fn read_body(id: i64, text: String, lz4: Option<Vec<u8>>) -> Result<String, StoreError> {
     let Some(block) = lz4 else { return Ok(text) };
     let bad = |message: String| {
@@ -375,15 +397,15 @@ mod tests {
     #[test]
     fn bodies_are_compressed_only_when_long_and_smaller() {
         let short = "x".repeat(COMPRESS_BODIES_FROM - 1);
-        assert!(
-            matches!(stored_body(&short), (Param::Text(t), Param::OptBytes(None)) if t == short)
-        );
+        assert_eq!(StoredBody::new(&short, true), StoredBody::Text(short.clone()));
         let long = "{\"alertname\":\"DiskFull\"},".repeat(40);
-        let (Param::Text(""), Param::OptBytes(Some(block))) = stored_body(&long) else {
+        assert_eq!(StoredBody::new(&long, false), StoredBody::Text(long.clone()), "not asked to");
+        let stored = StoredBody::new(&long, true);
+        let (Param::Text(""), Param::OptBytes(Some(block))) = stored_body(&stored) else {
             panic!("a long repetitive body is compressed")
         };
         assert!(block.len() < long.len() / 4, "{} of {}", block.len(), long.len());
-        assert_eq!(read_body(1, String::new(), Some(block)).expect("decompresses"), long);
+        assert_eq!(read_body(1, String::new(), Some(block.to_vec())).expect("decompresses"), long);
         assert_eq!(read_body(2, "as is".into(), None).expect("text"), "as is");
     }
 

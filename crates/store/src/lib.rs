@@ -34,6 +34,7 @@ mod write;
 
 use domain::{Alert, Incident, IncidentId, TimelineEntry, Timestamp};
 
+pub use codec::StoredBody;
 pub use error::StoreError;
 pub use model::{
     AuditEntry, AuditRecord, CommitBatch, Counts, Delivery, DeliveryOutcome, DeliveryRecord,
@@ -166,6 +167,13 @@ impl Store {
             return Ok(());
         }
         dispatch!(self, store => store.commit(batch).await)
+    }
+
+    /// Whether request bodies go to [`Store::commit`] compressed
+    /// ([`StoredBody::new`]): on SQLite, by whoever builds the batch, which
+    /// can do it before the engine loop's turn; PostgreSQL compresses its own.
+    pub fn compresses_bodies(&self) -> bool {
+        dispatch!(self, store => store.dialect().compress_bodies)
     }
 
     /// Says that the engine loop committed and found nothing else queued.

@@ -83,8 +83,8 @@ pub struct PayloadRecord {
     pub integration_service: ServiceId,
     pub source_kind: String,
     pub received_at: Timestamp,
-    /// Raw JSON as received.
-    pub body: String,
+    /// Raw JSON as received, compressed where [`crate::Store::compresses_bodies`].
+    pub body: crate::StoredBody,
     pub events: Vec<EventRecord>,
 }
 

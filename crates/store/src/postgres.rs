@@ -59,6 +59,10 @@ static DIALECT: Dialect = Dialect {
 };
 
 impl PgStore {
+    pub(crate) fn dialect(&self) -> &'static Dialect {
+        &DIALECT
+    }
+
     /// Connects to a `postgres://` URL. Does not migrate.
     pub(crate) async fn connect(url: &str) -> Result<Self, StoreError> {
         let options = PgConnectOptions::from_str(url)?.application_name("watchfloor");
@@ -147,7 +151,7 @@ fn bind<'q>(query: PgQuery<'q>, params: Vec<Param<'q>>) -> PgQuery<'q> {
         Param::OptText(value) => query.bind(value),
         Param::Owned(value) => query.bind(value),
         Param::Bool(value) => query.bind(value),
-        Param::OptBytes(value) => query.bind(value),
+        Param::OptBytes(value) => query.bind(value.map(<[u8]>::to_vec)),
     })
 }
 
@@ -235,13 +239,20 @@ impl WriteTx for PgTx<'_> {
         let mut payload_columns: Vec<Vec<Param<'_>>> = vec![Vec::new(); PAYLOAD_ARRAYS.len()];
         let mut event_columns: Vec<Vec<Param<'_>>> = vec![Vec::new(); EVENT_ARRAYS.len()];
         for (position, payload) in (1_i64..).zip(payloads) {
+            // PostgreSQL compresses bodies itself (`Store::compresses_bodies`).
+            let crate::StoredBody::Text(body) = &payload.body else {
+                return Err(StoreError::Encode {
+                    what: "payload body",
+                    message: "PostgreSQL takes bodies as text".to_owned(),
+                });
+            };
             let values = rows::payload_params(
                 position,
                 &payload.tenant,
                 &payload.integration_service,
                 &payload.source_kind,
                 payload.received_at,
-                Param::Text(&payload.body),
+                Param::Text(body),
             );
             // All but `id`, which the statement takes from the sequence.
             push_row(&mut payload_columns, values.into_iter().skip(1))?;
@@ -355,7 +366,7 @@ impl Array {
             Array::Ints(values.collect::<Result<_, _>>()?)
         } else if ty == BYTEA_ARRAY {
             let values = column.into_iter().map(|param| match param {
-                Param::OptBytes(value) => Ok(value),
+                Param::OptBytes(value) => Ok(value.map(<[u8]>::to_vec)),
                 _ => Err(mismatch()),
             });
             Array::Bytes(values.collect::<Result<_, _>>()?)

@@ -147,6 +147,10 @@ impl SqliteStore {
         Ok(Self { pool, writer: Arc::new(writer), path: path.into() })
     }
 
+    pub(crate) fn dialect(&self) -> &'static Dialect {
+        &DIALECT
+    }
+
     /// See [`crate::Store::writer_quiet`].
     pub(crate) fn writer_quiet(&self) {
         self.writer.checkpointer.quiet();
@@ -276,9 +280,7 @@ impl ToSql for Param<'_> {
             Param::OptText(value) => value.map_or(ToSqlOutput::from(Null), ToSqlOutput::from),
             Param::Owned(value) => ToSqlOutput::from(value.as_str()),
             Param::Bool(value) => ToSqlOutput::from(*value),
-            Param::OptBytes(value) => {
-                value.as_deref().map_or(ToSqlOutput::from(Null), ToSqlOutput::from)
-            }
+            Param::OptBytes(value) => value.map_or(ToSqlOutput::from(Null), ToSqlOutput::from),
         })
     }
 }

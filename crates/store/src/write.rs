@@ -15,7 +15,7 @@ use crate::codec::{self, Param};
 use crate::rows;
 use crate::{
     AuditEntry, CommitBatch, DeliveryOutcome, DeliveryStatus, ImportBatch, ImportOutcome,
-    PayloadRecord,
+    PayloadRecord, StoredBody,
 };
 
 /// What differs between the engines' write SQL.
@@ -24,7 +24,7 @@ pub(crate) struct Dialect {
     pub payload_ids: &'static str,
     /// Run first in a transaction that appends to the audit chain.
     pub audit_lock: &'static [&'static str],
-    /// Whether the server compresses request bodies ([`codec::stored_body`]);
+    /// Whether the server compresses request bodies ([`StoredBody`]);
     /// PostgreSQL compresses its own.
     pub compress_bodies: bool,
 }
@@ -33,19 +33,14 @@ pub(crate) struct Dialect {
 /// `body_lz4`.
 const PAYLOAD_INSERT_VALUES: usize = rows::PAYLOAD_COLUMNS.len() + 1;
 
-/// A row of [`sql::PAYLOAD_INSERT`], the body compressed when `dialect`
-/// says the server does it ([`codec::stored_body`]).
+/// A row of [`sql::PAYLOAD_INSERT`].
 fn payload_row<'a>(
-    dialect: &Dialect,
     id: i64,
     (tenant, service, source_kind): (&'a TenantId, &'a ServiceId, &'a str),
     received_at: Timestamp,
-    body: &'a str,
+    body: &'a StoredBody,
 ) -> Vec<Param<'a>> {
-    let (text, lz4) = match dialect.compress_bodies {
-        true => codec::stored_body(body),
-        false => (Param::Text(body), Param::OptBytes(None)),
-    };
+    let (text, lz4) = codec::stored_body(body);
     let mut row = rows::payload_params(id, tenant, service, source_kind, received_at, text);
     row.push(lz4);
     row
@@ -394,7 +389,7 @@ pub(crate) async fn insert_payload_rows<T: WriteTx>(
     let mut events = Vec::new();
     for (payload, id) in payloads.iter().zip(ids) {
         let origin = (&payload.tenant, &payload.integration_service, payload.source_kind.as_str());
-        rows.push(payload_row(tx.dialect(), id, origin, payload.received_at, &payload.body));
+        rows.push(payload_row(id, origin, payload.received_at, &payload.body));
         for event in &payload.events {
             events.push(rows::event_params(payload.tenant.as_str(), id, event)?);
         }
@@ -415,7 +410,8 @@ pub(crate) async fn import<T: WriteTx>(
     lock_audit(tx).await?;
     let payload_id = payload_ids(tx, 1).await?[0];
     let origin = (&batch.tenant, &batch.integration_service, batch.source_kind.as_str());
-    let payload = payload_row(tx.dialect(), payload_id, origin, batch.received_at, &batch.body);
+    let body = StoredBody::new(&batch.body, tx.dialect().compress_bodies);
+    let payload = payload_row(payload_id, origin, batch.received_at, &body);
     tx.insert_rows(&sql::PAYLOAD_INSERT, PAYLOAD_INSERT_VALUES, "", vec![payload]).await?;
     let mut outcome = ImportOutcome::default();
     // Marked and unmarked events in separate statements, so the rows each

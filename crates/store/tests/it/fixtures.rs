@@ -6,7 +6,7 @@ use domain::{
     TimelineKind, Timestamp,
 };
 use watchfloor_store::{
-    AuditEntry, CommitBatch, Counts, EventRecord, OutboxRecord, PayloadRecord, Store,
+    AuditEntry, CommitBatch, Counts, EventRecord, OutboxRecord, PayloadRecord, Store, StoredBody,
 };
 
 /// Millisecond precision, which the store keeps exactly.
@@ -130,7 +130,7 @@ pub fn payload(tenant_id: &str, body: &str, events: Vec<EventRecord>) -> Payload
         integration_service: ServiceId::parse("checkout").expect("valid service"),
         source_kind: "generic".to_owned(),
         received_at: at(0),
-        body: body.to_owned(),
+        body: StoredBody::Text(body.to_owned()),
         events,
     }
 }
