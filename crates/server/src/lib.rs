@@ -36,6 +36,8 @@ pub enum ServeError {
     Sns(#[from] sns::SnsSetupError),
     #[error("server failed: {0}")]
     Serve(std::io::Error),
+    #[error("starting the engine loop failed: {0}")]
+    EngineLoop(std::io::Error),
 }
 
 pub struct ServeOptions {
@@ -61,7 +63,8 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let (engine_loop, writer) =
         writer::start(options.config.clone(), store.clone(), metrics.clone(), signals.clone())
             .await?;
-    let engine_task = tokio::spawn(engine_loop.run());
+    let (stop_engine, stop) = tokio::sync::oneshot::channel();
+    let engine_stopped = engine_loop.spawn(stop).map_err(ServeError::EngineLoop)?;
 
     let sender = channels::Sender::new(options.config.delivery.timeout)
         .map_err(|e| ServeError::Client(e.message))?;
@@ -132,7 +135,8 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     if let Err(error) = state.writer.flush().await {
         tracing::warn!(error = %error, "the last re-sent alerts' counts were not written");
     }
-    engine_task.abort();
+    let _ = stop_engine.send(());
+    let _ = engine_stopped.await;
     Ok(())
 }
 

@@ -176,6 +176,13 @@ impl Store {
         dispatch!(self, store => store.dialect().compress_bodies)
     }
 
+    /// Whether [`Store::commit`] blocks its thread until the transaction is
+    /// on disk (SQLite: one call, `fsync` included) rather than awaiting
+    /// the database (PostgreSQL).
+    pub fn commits_block(&self) -> bool {
+        matches!(self, Store::Sqlite(_))
+    }
+
     /// Says that the engine loop committed and found nothing else queued.
     /// On SQLite, a quiet writer lets a thread of its own copy the WAL into
     /// the database file a little at a time, so that the commit which

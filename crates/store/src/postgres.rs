@@ -14,7 +14,7 @@ use crate::backend::store_impl;
 use crate::codec::Param;
 use crate::rows;
 use crate::rows::RowReader;
-use crate::write::{self, Dialect, WriteTx};
+use crate::write::{self, Dialect, PayloadIds, WriteTx};
 
 const MAX_CONNECTIONS: u32 = 8;
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -49,11 +49,11 @@ macro_rules! payload_sequence {
 }
 
 static DIALECT: Dialect = Dialect {
-    payload_ids: concat!(
+    payload_ids: PayloadIds::Sequence(concat!(
         "SELECT nextval(",
         payload_sequence!(),
         ") AS id FROM generate_series(1, $1)"
-    ),
+    )),
     audit_lock: AUDIT_LOCK,
     compress_bodies: false,
 };

@@ -22,7 +22,7 @@ use crate::backend::store_impl;
 use crate::checkpoint::Checkpointer;
 use crate::codec::Param;
 use crate::rows::RowReader;
-use crate::write::{self, Dialect, WriteTx};
+use crate::write::{self, Dialect, PayloadIds, WriteTx};
 
 /// Reads: a few connections (writes have [`Writer`]).
 const MAX_CONNECTIONS: u32 = 4;
@@ -74,9 +74,10 @@ store_impl! {
 }
 
 static DIALECT: Dialect = Dialect {
-    // Safe because the transaction holds the write lock.
-    payload_ids: "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
-                  SELECT (SELECT COALESCE(MAX(id), 0) FROM payloads) + i AS id FROM n",
+    // The transaction holds the write lock. (A recursive query that
+    // counted them out built and dropped a temporary B-tree, with its page
+    // cache, in every commit: 2 % of the server's CPU at batches of 1.)
+    payload_ids: PayloadIds::AfterMax("SELECT COALESCE(MAX(id), 0) FROM payloads"),
     audit_lock: NO_LOCKS,
     compress_bodies: true,
 };

@@ -20,13 +20,22 @@ use crate::{
 
 /// What differs between the engines' write SQL.
 pub(crate) struct Dialect {
-    /// Returns `$1` fresh payload ids in the first column.
-    pub payload_ids: &'static str,
+    /// How a transaction takes fresh payload ids.
+    pub payload_ids: PayloadIds,
     /// Run first in a transaction that appends to the audit chain.
     pub audit_lock: &'static [&'static str],
     /// Whether the server compresses request bodies ([`StoredBody`]);
     /// PostgreSQL compresses its own.
     pub compress_bodies: bool,
+}
+
+/// How a transaction takes fresh payload ids.
+pub(crate) enum PayloadIds {
+    /// A query that returns `$1` fresh ids in the first column.
+    Sequence(&'static str),
+    /// A query that returns the largest id in use: the ids after it are
+    /// free while the transaction holds the write lock.
+    AfterMax(&'static str),
 }
 
 /// Values of a row of [`sql::PAYLOAD_INSERT`]: [`rows::PAYLOAD_COLUMNS`] and
@@ -136,7 +145,13 @@ async fn lock_audit<T: WriteTx>(tx: &mut T) -> Result<(), StoreError> {
 }
 
 async fn payload_ids<T: WriteTx>(tx: &mut T, wanted: usize) -> Result<Vec<i64>, StoreError> {
-    let ids = tx.ints(tx.dialect().payload_ids, vec![Param::Int(wanted as i64)]).await?;
+    let ids = match tx.dialect().payload_ids {
+        PayloadIds::Sequence(sql) => tx.ints(sql, vec![Param::Int(wanted as i64)]).await?,
+        PayloadIds::AfterMax(sql) => match tx.ints(sql, Vec::new()).await?.first() {
+            Some(&max) => (1..=wanted as i64).map(|n| max + n).collect(),
+            None => Vec::new(),
+        },
+    };
     if ids.len() != wanted {
         return Err(StoreError::Corrupt(format!(
             "asked for {wanted} payload ids, got {}",
