@@ -199,7 +199,21 @@ mod tests {
 
     #[test]
     fn every_kind_parses_back_and_acts_as_event_kind() {
-        for kind in SourceKind::ALL {
+        // A kind added to the enum and not to `ALL` fails to compile here.
+        let position = |kind: SourceKind| match kind {
+            SourceKind::PagerDuty => 0,
+            SourceKind::AlertmanagerApi => 1,
+            SourceKind::AlertmanagerWebhook => 2,
+            SourceKind::Generic => 3,
+            SourceKind::Sns => 4,
+            SourceKind::EventBridge => 5,
+            SourceKind::Azure => 6,
+            SourceKind::Grafana => 7,
+            SourceKind::CloudTrail => 8,
+            SourceKind::Demo => 9,
+        };
+        for (at, kind) in SourceKind::ALL.into_iter().enumerate() {
+            assert_eq!(position(kind), at);
             assert_eq!(SourceKind::parse(kind.as_str()), Some(kind));
             assert_eq!(kind.actor(), format!("event:{}", kind.as_str()));
         }

@@ -195,9 +195,10 @@ impl Active {
 }
 type GroupKey = (TenantId, String);
 
-/// The maps every event looks up, by keys that come from outside: hashed
-/// with foldhash, seeded per map, several times faster than the standard
-/// SipHash for keys of this size.
+/// The maps every event looks up: hashed with foldhash, faster than the
+/// standard SipHash for keys of this size. Its seeds are random per map,
+/// but it does not claim SipHash's resistance to keys crafted to collide;
+/// the keys come from integrations, each behind its own secret key.
 type FastMap<K, V> = HashMap<K, V, foldhash::quality::RandomState>;
 
 /// The correlation engine's state: active alerts and open incidents.

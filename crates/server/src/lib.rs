@@ -38,6 +38,8 @@ pub enum ServeError {
     Serve(std::io::Error),
     #[error("starting the engine loop failed: {0}")]
     EngineLoop(std::io::Error),
+    #[error("the engine loop stopped unexpectedly")]
+    EngineStopped,
 }
 
 pub struct ServeOptions {
@@ -64,7 +66,7 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
         writer::start(options.config.clone(), store.clone(), metrics.clone(), signals.clone())
             .await?;
     let (stop_engine, stop) = tokio::sync::oneshot::channel();
-    let engine_stopped = engine_loop.spawn(stop).map_err(ServeError::EngineLoop)?;
+    let mut engine_stopped = engine_loop.spawn(stop).await.map_err(ServeError::EngineLoop)?;
 
     let sender = channels::Sender::new(options.config.delivery.timeout)
         .map_err(|e| ServeError::Client(e.message))?;
@@ -126,6 +128,13 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     // never end on their own, so draining is given a bound.
     tokio::select! {
         served = server => served.map_err(ServeError::Serve)?,
+        // Only a panic ends the loop while it is served: without it no
+        // event can be taken in, so the server stops rather than answer
+        // 503 to everything.
+        _ = &mut engine_stopped => {
+            tracing::error!("the engine loop stopped unexpectedly; stopping the server");
+            return Err(ServeError::EngineStopped);
+        }
         () = async {
             stopping.notified().await;
             tokio::time::sleep(SHUTDOWN_DRAIN).await;

@@ -240,7 +240,8 @@ impl SqliteStore {
 /// Runs `work`, which may block on the writer (its lock, SQLite's busy
 /// timeout, an `fsync`): on the multi-threaded runtime the worker's other
 /// tasks move to another thread meanwhile; on a current-thread runtime (the
-/// command-line tools) it simply blocks.
+/// server's engine loop, on a thread of its own, and the command-line
+/// tools) it simply blocks.
 fn blocking<R>(work: impl FnOnce() -> R) -> R {
     match tokio::runtime::Handle::try_current().map(|handle| handle.runtime_flavor()) {
         Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(work),

@@ -261,3 +261,52 @@ fn a_restart_that_finds_two_unresolved_alerts_for_a_key_keeps_the_later() {
     assert_eq!(detail["status"], "resolved", "{detail}");
     assert_eq!(detail["active_alert_count"], 0, "{detail}");
 }
+
+/// A commit the database refuses (here, a trigger rejects one request's
+/// body) answers every request it held 503 and keeps none of them; the
+/// engine goes back to what is committed, and the next requests are taken
+/// in as usual.
+#[test]
+fn a_refused_commit_answers_503_keeps_nothing_and_the_next_commit_goes_through() {
+    let mut app = spawn_app(&config_yaml(&[], None));
+    let alert = |key: &str, summary: &str| json!([{"dedup_key": key, "summary": summary, "severity": "error", "action": "trigger"}]);
+    app.send_generic(alert("disk-full", "Disk full on db-1"));
+    app.stop_gracefully();
+    app.execute_sql(if app.on_postgres() {
+        "CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ \
+         BEGIN IF NEW.body LIKE '%poison pill%' THEN RAISE EXCEPTION 'poisoned body'; END IF; \
+         RETURN NEW; END $$; \
+         CREATE TRIGGER refuse_poison BEFORE INSERT ON payloads \
+         FOR EACH ROW EXECUTE FUNCTION refuse_poison();"
+    } else {
+        "CREATE TRIGGER refuse_poison BEFORE INSERT ON payloads \
+         WHEN NEW.body LIKE '%poison pill%' BEGIN SELECT RAISE(ABORT, 'poisoned body'); END;"
+    });
+    app.start_again();
+
+    let path = format!("/hooks/generic/{GENERIC_KEY}");
+    let reply = app.post_json(&path, &json!({ "events": alert("poison", "poison pill") }));
+    assert_eq!(reply.status, 503, "refused by the database: {}", reply.text());
+    wait_until(Duration::from_secs(10), "the log says the commit failed", || {
+        app.stderr_text().contains("commit failed; state reloaded from the store")
+    });
+
+    app.send_generic(alert("cpu-high", "CPU high on db-1"));
+    let mut summaries: Vec<String> = app
+        .incidents("")
+        .iter()
+        .flat_map(|i| {
+            let detail = app.incident(i["id"].as_i64().expect("an id"));
+            let alerts = detail["alerts"].as_array().cloned().unwrap_or_default();
+            alerts.into_iter().map(|a| a["summary"].as_str().unwrap_or("").to_owned())
+        })
+        .collect();
+    summaries.sort_unstable();
+    assert_eq!(
+        summaries,
+        ["CPU high on db-1", "Disk full on db-1"],
+        "nothing of the refused request"
+    );
+    let stats = app.stats();
+    assert_eq!((&stats["payloads"], &stats["events"]), (&json!(2), &json!(2)), "{stats}");
+}

@@ -336,6 +336,11 @@ impl App {
         }
     }
 
+    /// Whether the server runs on PostgreSQL (else SQLite).
+    pub fn on_postgres(&self) -> bool {
+        matches!(self.database, Database::Postgres { .. })
+    }
+
     /// Starts the server again on the same data after a stop.
     pub fn start_again(&mut self) {
         assert!(self.child.is_none(), "the server is running");
