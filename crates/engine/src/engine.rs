@@ -235,7 +235,7 @@ pub struct Engine {
     next_incident_id: i64,
     /// Incident rules to run once the alert being handled is in place.
     pending_rules: Option<(IncidentId, IncidentChange)>,
-    dirty_alerts: BTreeSet<AlertKey>,
+    dirty_alerts: HashSet<AlertKey, foldhash::quality::RandomState>,
     /// How many active alerts are `touched`.
     touched_count: usize,
     /// The touched alerts in the order they were first touched, with when
@@ -287,7 +287,7 @@ impl Engine {
             next_alert_id: restored.max_alert_id + 1,
             next_incident_id: restored.max_incident_id + 1,
             pending_rules: None,
-            dirty_alerts: BTreeSet::new(),
+            dirty_alerts: HashSet::default(),
             touched_count: 0,
             touched_order: VecDeque::new(),
             touches: Vec::new(),
@@ -436,7 +436,8 @@ impl Engine {
             touched: std::mem::take(&mut self.touches),
             attached_summaries: std::mem::take(&mut self.attached_summaries),
         };
-        for key in std::mem::take(&mut self.dirty_alerts) {
+        let retired = changes.alerts.len();
+        for key in self.dirty_alerts.drain() {
             if let Some(active) = self.alerts.get_mut(&key) {
                 if std::mem::take(&mut active.touched) {
                     self.touched_count -= 1;
@@ -444,6 +445,9 @@ impl Engine {
                 changes.alerts.push(active.to_alert());
             }
         }
+        // In the order of their ids, whatever the set's: the same changes
+        // make the same batch.
+        changes.alerts[retired..].sort_unstable_by_key(|alert| alert.id);
         for id in std::mem::take(&mut self.dirty_incidents) {
             if let Some(incident) = self.incidents.get(&id) {
                 changes.incidents.push(incident.clone());
