@@ -200,6 +200,7 @@ type GroupKey = (TenantId, String);
 /// but it does not claim SipHash's resistance to keys crafted to collide;
 /// the keys come from integrations, each behind its own secret key.
 type FastMap<K, V> = HashMap<K, V, foldhash::quality::RandomState>;
+type FastSet<K> = HashSet<K, foldhash::quality::RandomState>;
 
 /// The correlation engine's state: active alerts and open incidents.
 pub struct Engine {
@@ -235,7 +236,7 @@ pub struct Engine {
     next_incident_id: i64,
     /// Incident rules to run once the alert being handled is in place.
     pending_rules: Option<(IncidentId, IncidentChange)>,
-    dirty_alerts: HashSet<AlertKey, foldhash::quality::RandomState>,
+    dirty_alerts: FastSet<AlertKey>,
     /// How many active alerts are `touched`.
     touched_count: usize,
     /// The touched alerts in the order they were first touched, with when
@@ -287,7 +288,7 @@ impl Engine {
             next_alert_id: restored.max_alert_id + 1,
             next_incident_id: restored.max_incident_id + 1,
             pending_rules: None,
-            dirty_alerts: HashSet::default(),
+            dirty_alerts: FastSet::default(),
             touched_count: 0,
             touched_order: VecDeque::new(),
             touches: Vec::new(),

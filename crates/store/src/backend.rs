@@ -59,7 +59,7 @@ pub(crate) mod sql {
         format!("{} WHERE incident_id = $1 ORDER BY first_seen, id", *ALERT_SELECT)
     });
 
-    /// The payload columns and `body_lz4` ([`crate::codec::stored_body`]).
+    /// The payload columns and `body_lz4` ([`crate::StoredBody::columns`]).
     pub(crate) static PAYLOAD_INSERT: LazyLock<String> = LazyLock::new(|| {
         format!("INSERT INTO payloads ({}, body_lz4)", column_list(&rows::PAYLOAD_COLUMNS))
     });

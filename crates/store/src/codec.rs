@@ -25,16 +25,6 @@ pub(crate) enum Param<'a> {
 /// saves little and the header costs four bytes.
 pub(crate) const COMPRESS_BODIES_FROM: usize = 256;
 
-/// A request body as SQLite stores it, `(body, body_lz4)`: an empty text and
-/// the lz4 block (uncompressed size first) when that is smaller, else the
-/// text as is and no block.
-pub(crate) fn stored_body(body: &StoredBody) -> (Param<'_>, Param<'_>) {
-    match body {
-        StoredBody::Text(text) => (Param::Text(text), Param::OptBytes(None)),
-        StoredBody::Lz4(block) => (Param::Text(""), Param::OptBytes(Some(block))),
-    }
-}
-
 /// A request body made ready for its row where the request was read, so
 /// that the engine loop, which writes every row, does not compress it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +47,15 @@ impl StoredBody {
             }
         }
         StoredBody::Text(body.to_owned())
+    }
+
+    /// Its `(body, body_lz4)` columns: the text and no block, or an empty
+    /// text and the block.
+    pub(crate) fn columns(&self) -> (Param<'_>, Param<'_>) {
+        match self {
+            StoredBody::Text(text) => (Param::Text(text), Param::OptBytes(None)),
+            StoredBody::Lz4(block) => (Param::Text(""), Param::OptBytes(Some(block))),
+        }
     }
 }
 
@@ -401,7 +400,7 @@ mod tests {
         let long = "{\"alertname\":\"DiskFull\"},".repeat(40);
         assert_eq!(StoredBody::new(&long, false), StoredBody::Text(long.clone()), "not asked to");
         let stored = StoredBody::new(&long, true);
-        let (Param::Text(""), Param::OptBytes(Some(block))) = stored_body(&stored) else {
+        let (Param::Text(""), Param::OptBytes(Some(block))) = stored.columns() else {
             panic!("a long repetitive body is compressed")
         };
         assert!(block.len() < long.len() / 4, "{} of {}", block.len(), long.len());

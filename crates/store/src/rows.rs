@@ -221,7 +221,7 @@ pub(crate) const PAYLOAD_COLUMNS: [&str; 6] =
     ["id", "tenant", "integration_service", "source_kind", "received_at", "body"];
 
 /// A payload row of [`PAYLOAD_COLUMNS`]; `body` is its text, or an empty
-/// one beside a compressed body ([`codec::stored_body`]).
+/// one beside a compressed body ([`crate::StoredBody::columns`]).
 pub(crate) fn payload_params<'a>(
     id: i64,
     tenant: &'a TenantId,

@@ -49,7 +49,7 @@ fn payload_row<'a>(
     received_at: Timestamp,
     body: &'a StoredBody,
 ) -> Vec<Param<'a>> {
-    let (text, lz4) = codec::stored_body(body);
+    let (text, lz4) = body.columns();
     let mut row = rows::payload_params(id, tenant, service, source_kind, received_at, text);
     row.push(lz4);
     row

@@ -301,29 +301,17 @@ pub async fn alert_lines_are_read_from_alert_rows(store: &Store) {
     // A later event changes the summary (the engine keeps the one it
     // attached with), another resolves it, and one resolves the older
     // alert; the incident resolves with them, and with it by hand the opener.
+    // Changed again, after a restart (when the engine no longer knows the
+    // first), the summary it is given then is not kept: the first stays.
     let mut changed = attached.clone();
-    changed.summary = "disk 95 %".to_owned();
     changed.event_count = 2;
-    let summaries = |s: &str| [(attached.id, s.to_owned())].into_iter().collect();
-    store
-        .commit(&CommitBatch {
-            alerts: vec![changed.clone()],
-            attached_summaries: summaries("disk 80 %"),
-            ..CommitBatch::default()
-        })
-        .await
-        .expect("changed");
-    // Changed again (after a restart the engine no longer knows the first):
-    // the first summary given stays.
-    changed.summary = "disk 99 %".to_owned();
-    store
-        .commit(&CommitBatch {
-            alerts: vec![changed.clone()],
-            attached_summaries: summaries("disk 95 %"),
-            ..CommitBatch::default()
-        })
-        .await
-        .expect("changed again");
+    for (summary, attached_with) in [("disk 95 %", "disk 80 %"), ("disk 99 %", "disk 95 %")] {
+        changed.summary = summary.to_owned();
+        let attached_summaries = [(attached.id, attached_with.to_owned())].into_iter().collect();
+        let batch =
+            CommitBatch { alerts: vec![changed.clone()], attached_summaries, ..Default::default() };
+        store.commit(&batch).await.expect(summary);
+    }
     let mut gone = changed.clone();
     gone.event_count = 3;
     gone.status = AlertStatus::Resolved;

@@ -350,26 +350,41 @@ impl App {
     /// Runs `sql` on the server's database while the server is stopped (it
     /// holds the database while it runs): rows no server would write.
     pub fn execute_sql(&self, sql: &str) {
-        assert!(self.child.is_none(), "stop the server first");
         match &self.database {
             Database::Sqlite => {
-                let path = self.data_dir().join("watchfloor.sqlite");
-                let connection = rusqlite::Connection::open(&path).expect("opening the database");
-                connection.execute_batch(sql).expect("running SQL on SQLite");
+                self.stopped_sqlite().execute_batch(sql).expect("running SQL on SQLite");
             }
-            Database::Postgres { url, .. } => {
-                let output = Command::new("psql")
-                    .arg(url)
-                    .args(["-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
-                    .output()
-                    .expect("running psql");
-                assert!(
-                    output.status.success(),
-                    "psql: {}",
-                    String::from_utf8_lossy(&output.stderr)
-                );
-            }
+            Database::Postgres { url, .. } => drop(self.stopped_psql(url, sql)),
         }
+    }
+
+    /// The first column of the first row of `sql`, as text, read from the
+    /// server's database while the server is stopped.
+    pub fn query_sql(&self, sql: &str) -> String {
+        match &self.database {
+            Database::Sqlite => {
+                self.stopped_sqlite().query_row(sql, [], |row| row.get(0)).expect("querying SQLite")
+            }
+            Database::Postgres { url, .. } => self.stopped_psql(url, sql),
+        }
+    }
+
+    fn stopped_sqlite(&self) -> rusqlite::Connection {
+        assert!(self.child.is_none(), "stop the server first");
+        let path = self.data_dir().join("watchfloor.sqlite");
+        rusqlite::Connection::open(&path).expect("opening the database")
+    }
+
+    /// `psql`'s unaligned output of `sql`, without its last newline.
+    fn stopped_psql(&self, url: &str, sql: &str) -> String {
+        assert!(self.child.is_none(), "stop the server first");
+        let output = Command::new("psql")
+            .arg(url)
+            .args(["-v", "ON_ERROR_STOP=1", "-qtA", "-c", sql])
+            .output()
+            .expect("running psql");
+        assert!(output.status.success(), "psql: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).trim_end().to_owned()
     }
 
     /// Stops the server with SIGTERM and starts it again on the same data.
