@@ -24,7 +24,7 @@ pub use incident::{
     Alert, AlertStatus, Escalation, Incident, IncidentStatus, Notification, NotifyReason, Page,
     Priority, TimelineEntry, TimelineKind, Triage,
 };
-pub use labels::{LabelSet, PackedLabels};
+pub use labels::LabelSet;
 pub use severity::Severity;
 
 /// Instants are UTC timestamps; the engine receives them, it never reads a clock.

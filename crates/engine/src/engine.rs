@@ -7,16 +7,18 @@ use std::sync::Arc;
 use domain::suppression::{Matcher, Silence};
 use domain::{
     Alert, AlertId, AlertStatus, ChannelId, Config, Event, EventAction, Incident, IncidentId,
-    IncidentStatus, Labels, Notification, NotifyReason, PackedLabels, ServiceId, SilenceId,
-    SourceKind, TenantId, TimelineEntry, TimelineKind, Timestamp,
+    IncidentStatus, Labels, Notification, NotifyReason, ServiceId, SilenceId, SourceKind, TenantId,
+    TimelineEntry, TimelineKind, Timestamp,
 };
 use rules::{CompiledRules, EventContext, IncidentChange, IncidentContext};
 
 use crate::priority::{self, Impact};
 
+mod active;
 mod inhibit;
 mod paging;
 
+use active::{Active, ActiveAlerts, Handle};
 use paging::Timer;
 
 /// How long drops by event rules are counted before the incident's timeline
@@ -164,35 +166,6 @@ fn shared<T: Clone + Eq + std::hash::Hash>(set: &mut HashSet<T>, value: T) -> T 
     value
 }
 
-/// An active alert as the engine keeps it, up to a million at a time:
-/// boxed, so that the map's table holds a pointer rather than the row, and
-/// with its labels packed. The row's own `labels` stays empty (an empty map
-/// allocates nothing); [`Active::to_alert`] puts them back.
-#[derive(Debug)]
-struct Active {
-    row: Alert,
-    labels: PackedLabels,
-    /// Re-sent unchanged since its row was last taken (see `touched_order`).
-    touched: bool,
-}
-
-impl Active {
-    /// `row` with `labels` packed beside it (whatever labels `row` holds
-    /// are dropped).
-    fn new(mut row: Alert, labels: &Labels) -> Box<Self> {
-        row.labels = Labels::new();
-        Box::new(Self { row, labels: PackedLabels::pack(labels), touched: false })
-    }
-
-    /// The whole row, labels included.
-    fn to_alert(&self) -> Alert {
-        Alert { labels: self.labels.unpack(), ..self.row.clone() }
-    }
-
-    fn into_alert(self) -> Alert {
-        Alert { labels: self.labels.unpack(), ..self.row }
-    }
-}
 type GroupKey = (TenantId, String);
 
 /// The maps every event looks up: hashed with foldhash, faster than the
@@ -200,14 +173,13 @@ type GroupKey = (TenantId, String);
 /// but it does not claim SipHash's resistance to keys crafted to collide;
 /// the keys come from integrations, each behind its own secret key.
 type FastMap<K, V> = HashMap<K, V, foldhash::quality::RandomState>;
-type FastSet<K> = HashSet<K, foldhash::quality::RandomState>;
 
 /// The correlation engine's state: active alerts and open incidents.
 pub struct Engine {
     config: Arc<Config>,
     rules: Arc<CompiledRules>,
     has_event_rules: bool,
-    alerts: FastMap<AlertKey, Box<Active>>,
+    alerts: ActiveAlerts,
     /// The active alerts that can inhibit others, per inhibition rule.
     inhibitors: inhibit::Inhibitors,
     /// The dedup keys of each open incident's active alerts.
@@ -236,12 +208,14 @@ pub struct Engine {
     next_incident_id: i64,
     /// Incident rules to run once the alert being handled is in place.
     pending_rules: Option<(IncidentId, IncidentChange)>,
-    dirty_alerts: FastSet<AlertKey>,
+    /// The active alerts whose rows go out with the next changes (each
+    /// once: see [`Active::mark_dirty`]).
+    dirty_alerts: Vec<Handle>,
     /// How many active alerts are `touched`.
     touched_count: usize,
     /// The touched alerts in the order they were first touched, with when
     /// (an entry whose alert is no longer touched is skipped).
-    touched_order: VecDeque<(Timestamp, AlertKey)>,
+    touched_order: VecDeque<(Timestamp, Handle)>,
     /// The re-sends since [`Engine::take_changes`].
     touches: Vec<AlertTouch>,
     dirty_incidents: BTreeSet<IncidentId>,
@@ -269,7 +243,7 @@ impl Engine {
             config,
             has_event_rules,
             rules,
-            alerts: FastMap::default(),
+            alerts: ActiveAlerts::default(),
             inhibitors: inhibit::Inhibitors::default(),
             members: FastMap::default(),
             silences: BTreeMap::new(),
@@ -288,7 +262,7 @@ impl Engine {
             next_alert_id: restored.max_alert_id + 1,
             next_incident_id: restored.max_incident_id + 1,
             pending_rules: None,
-            dirty_alerts: FastSet::default(),
+            dirty_alerts: Vec::new(),
             touched_count: 0,
             touched_order: VecDeque::new(),
             touches: Vec::new(),
@@ -355,7 +329,7 @@ impl Engine {
             }
             self.members.entry(alert.incident_id).or_default().insert(alert.dedup_key.clone());
             let labels = std::mem::take(&mut alert.labels);
-            self.alerts.insert(key, Active::new(alert, &labels));
+            self.alerts.insert(self.alerts.make(alert, &labels));
         }
         superseded
     }
@@ -389,8 +363,7 @@ impl Engine {
 
     /// Indexes the active alerts under the configuration's inhibition rules.
     fn rebuild_inhibitors(&mut self) {
-        let alerts = self.alerts.iter().map(|(key, active)| (key, &**active));
-        self.inhibitors = inhibit::Inhibitors::build(&self.config.inhibit, alerts);
+        self.inhibitors = inhibit::Inhibitors::build(&self.config.inhibit, self.alerts.iter());
     }
 
     /// Silences that have not ended, by id.
@@ -438,8 +411,11 @@ impl Engine {
             attached_summaries: std::mem::take(&mut self.attached_summaries),
         };
         let retired = changes.alerts.len();
-        for key in self.dirty_alerts.drain() {
-            if let Some(active) = self.alerts.get_mut(&key) {
+        for handle in self.dirty_alerts.drain(..) {
+            // Gone since it was marked: retired, its row among the first.
+            if let Some(active) = self.alerts.by_handle_mut(handle)
+                && active.take_dirty()
+            {
                 if std::mem::take(&mut active.touched) {
                     self.touched_count -= 1;
                 }
@@ -468,8 +444,8 @@ impl Engine {
                 Some((at, _)) if *at <= touched_by => {}
                 _ => break,
             }
-            let Some((_, key)) = self.touched_order.pop_front() else { break };
-            if let Some(active) = self.alerts.get_mut(&key)
+            let Some((_, handle)) = self.touched_order.pop_front() else { break };
+            if let Some(active) = self.alerts.by_handle_mut(handle)
                 && std::mem::take(&mut active.touched)
             {
                 self.touched_count -= 1;
@@ -493,7 +469,8 @@ impl Engine {
         let by_id: HashMap<AlertId, &AlertTouch> =
             touches.iter().map(|t| (t.alert_id, t)).collect();
         let mut held = Vec::new();
-        for (key, active) in &mut self.alerts {
+        for active in self.alerts.iter_mut() {
+            let handle = active.handle();
             let alert = &mut active.row;
             let Some(touch) = by_id.get(&alert.id) else { continue };
             if touch.event_count <= alert.event_count {
@@ -504,10 +481,10 @@ impl Engine {
             if !active.touched {
                 active.touched = true;
                 self.touched_count += 1;
-                held.push((touch.last_seen, key.clone()));
+                held.push((touch.last_seen, handle));
             }
         }
-        held.sort();
+        held.sort_by_key(|&(at, handle)| (at, handle.id()));
         self.touched_order.extend(held);
     }
 
@@ -662,7 +639,7 @@ impl Engine {
         for key in self.alert_keys_of(id, |a| a.status == AlertStatus::Firing) {
             if let Some(alert) = self.alerts.get_mut(&key) {
                 alert.row.status = AlertStatus::Acknowledged;
-                self.dirty_alerts.insert(key);
+                alert.mark_dirty(&mut self.dirty_alerts);
             }
         }
         self.acknowledge_incident(now, id, actor, effects);
@@ -854,7 +831,7 @@ impl Engine {
                 && silence.is_active(now)
                 && domain::suppression::all_match(
                     &silence.matchers,
-                    &active.labels,
+                    &active.text,
                     &alert.service,
                     severity,
                 )
@@ -906,7 +883,7 @@ impl Engine {
 
     /// An unresolved alert of the same tenant that inhibits this one.
     fn inhibited_by(&self, key: &AlertKey, active: &Active) -> Option<String> {
-        let (alert, labels) = (&active.row, &active.labels);
+        let (alert, labels) = (&active.row, &active.text);
         let severity = alert.severity.as_str();
         let all_match = domain::suppression::all_match;
         for (index, rule) in self.config.inhibit.iter().enumerate() {
@@ -918,7 +895,9 @@ impl Engine {
             if let Some(source) = source.and_then(|source| self.alerts.get(source)) {
                 return Some(format!(
                     "inhibited by alert {} ({}) under rule `{}`",
-                    source.row.id, source.row.summary, rule.id
+                    source.row.id,
+                    source.text.summary(),
+                    rule.id
                 ));
             }
         }
@@ -1053,7 +1032,6 @@ impl Engine {
             self.touched_count -= 1;
         }
         let alert = active.into_alert();
-        self.dirty_alerts.remove(key);
         if let Some(members) = self.members.get_mut(&alert.incident_id) {
             members.remove(&key.1);
             if members.is_empty() {
@@ -1147,35 +1125,31 @@ impl Engine {
             alert.event_count += 1;
             let worse = event.severity < alert.severity;
             let changed = alert.severity != event.severity
-                || alert.summary != event.summary
-                || alert.source != event.source
-                || !active.labels.same_as(&event.labels);
-            let (alert_id, incident_id) = (alert.id, alert.incident_id);
+                || !active.text.same_as(&event.summary, event.source.as_deref(), &event.labels);
+            let (alert_id, incident_id, event_count) =
+                (alert.id, alert.incident_id, alert.event_count);
             let mut was_source = false;
             if changed {
                 let rules = &self.config.inhibit;
                 was_source = self.inhibitors.remove(rules, active);
-                let alert = &mut active.row;
-                if alert.attached_by.is_some() && alert.summary != event.summary {
+                if active.row.attached_by.is_some() && active.text.summary() != event.summary {
                     self.attached_summaries
-                        .entry(alert.id)
-                        .or_insert_with(|| std::mem::take(&mut alert.summary));
+                        .entry(active.row.id)
+                        .or_insert_with(|| active.text.summary().to_owned());
                 }
-                alert.summary.clone_from(&event.summary);
-                alert.source.clone_from(&event.source);
-                alert.severity = event.severity;
-                active.labels = PackedLabels::pack(&event.labels);
-                self.inhibitors.add(rules, &key, active);
+                active.set_text(&event.summary, event.source.as_deref(), &event.labels);
+                active.row.severity = event.severity;
+                self.inhibitors.add(rules, active);
                 // take_changes drops it from the touched ones.
-                self.dirty_alerts.insert(key);
-            } else if !self.dirty_alerts.contains(&key) {
+                active.mark_dirty(&mut self.dirty_alerts);
+            } else if !active.is_dirty() {
                 // The same alert again: only its count and last_seen move.
-                let touch = AlertTouch { alert_id, last_seen: now, event_count: alert.event_count };
+                let touch = AlertTouch { alert_id, last_seen: now, event_count };
                 self.touches.push(touch);
                 if !active.touched {
                     active.touched = true;
                     self.touched_count += 1;
-                    self.touched_order.push_back((now, key));
+                    self.touched_order.push_back((now, active.handle()));
                 }
             }
             if let Some(incident) = self.incidents.get_mut(&incident_id) {
@@ -1253,10 +1227,10 @@ impl Engine {
         };
         let first_seen = (!self.flaps.contains_key(&key)).then_some(now);
         self.members.entry(incident_id).or_default().insert(key.1.clone());
-        let active = Active::new(alert, &event.labels);
-        self.inhibitors.add(&self.config.inhibit, &key, &active);
-        self.alerts.insert(key.clone(), active);
-        self.dirty_alerts.insert(key.clone());
+        let mut active = self.alerts.make(alert, &event.labels);
+        self.inhibitors.add(&self.config.inhibit, &active);
+        active.mark_dirty(&mut self.dirty_alerts);
+        self.alerts.insert(active);
         if self.flaps.contains_key(&key) {
             self.note_state_change(now, &key, incident_id, first_seen, effects);
         }
@@ -1342,14 +1316,15 @@ impl Engine {
         actor: &str,
         effects: &mut Vec<Effect>,
     ) -> EventOutcome {
-        let Some(alert) = self.alerts.get_mut(key).map(|active| &mut active.row) else {
+        let Some(active) = self.alerts.get_mut(key) else {
             return EventOutcome::NONE;
         };
+        active.mark_dirty(&mut self.dirty_alerts);
+        let alert = &mut active.row;
         alert.last_seen = now;
         alert.event_count += 1;
         alert.status = AlertStatus::Acknowledged;
         let (alert_id, incident_id) = (alert.id, alert.incident_id);
-        self.dirty_alerts.insert(key.clone());
         if let Some(incident) = self.incidents.get_mut(&incident_id) {
             incident.event_count += 1;
             self.dirty_incidents.insert(incident_id);

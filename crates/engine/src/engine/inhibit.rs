@@ -22,21 +22,21 @@ pub(super) struct Inhibitors(Vec<Sources>);
 impl Inhibitors {
     pub(super) fn build<'a>(
         rules: &[InhibitRule],
-        alerts: impl IntoIterator<Item = (&'a AlertKey, &'a Active)>,
+        alerts: impl IntoIterator<Item = &'a Active>,
     ) -> Self {
         let mut inhibitors = Self(rules.iter().map(|_| Sources::new()).collect());
-        for (key, active) in alerts {
-            inhibitors.add(rules, key, active);
+        for active in alerts {
+            inhibitors.add(rules, active);
         }
         inhibitors
     }
 
-    /// Counts the alert under `key` as a source of every rule it matches.
-    pub(super) fn add(&mut self, rules: &[InhibitRule], key: &AlertKey, active: &Active) {
+    /// Counts the alert as a source of every rule it matches.
+    pub(super) fn add(&mut self, rules: &[InhibitRule], active: &Active) {
         for (rule, sources) in rules.iter().zip(&mut self.0) {
             if is_source(rule, active) {
                 let alerts = sources.entry(group(rule, active)).or_default();
-                alerts.insert(active.row.id, key.clone());
+                alerts.insert(active.row.id, active.key());
             }
         }
     }
@@ -76,10 +76,10 @@ impl Inhibitors {
 
 fn is_source(rule: &InhibitRule, active: &Active) -> bool {
     let alert = &active.row;
-    all_match(&rule.source, &active.labels, &alert.service, alert.severity.as_str())
+    all_match(&rule.source, &active.text, &alert.service, alert.severity.as_str())
 }
 
 fn group(rule: &InhibitRule, active: &Active) -> (TenantId, Vec<Option<String>>) {
-    let values = rule.equal.iter().map(|name| active.labels.label(name).map(str::to_owned));
+    let values = rule.equal.iter().map(|name| active.text.label(name).map(str::to_owned));
     (active.row.tenant.clone(), values.collect())
 }

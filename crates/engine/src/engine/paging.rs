@@ -351,7 +351,7 @@ impl Engine {
         for key in self.alert_keys_of(id, |a| a.status == domain::AlertStatus::Acknowledged) {
             if let Some(alert) = self.alerts.get_mut(&key) {
                 alert.row.status = domain::AlertStatus::Firing;
-                self.dirty_alerts.insert(key);
+                alert.mark_dirty(&mut self.dirty_alerts);
             }
         }
         self.page_unless_held(now, id, NotifyReason::Retriggered, effects);
