@@ -54,6 +54,16 @@ pub struct ServeOptions {
     pub integrations: config::IntegrationSettings,
 }
 
+/// Worker threads for the runtime that serves `database` on a machine of
+/// `cores`. On SQLite the engine loop commits on a thread of its own, and
+/// the runtime leaves it a core: with a worker per core, the loop's thread
+/// waited for a worker to give the core back (see the README's
+/// Performance). On PostgreSQL the loop is one of the runtime's tasks, and
+/// every core is a worker.
+pub fn runtime_workers(database: &str, cores: usize) -> usize {
+    if store::is_postgres_url(database) { cores.max(1) } else { cores.saturating_sub(1).max(1) }
+}
+
 /// Runs the whole product until SIGINT or SIGTERM.
 pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let sns = Arc::new(sns::SnsHooks::new(&options.config, &options.integrations)?);
@@ -168,4 +178,18 @@ async fn shutdown() {
     }
     #[cfg(not(unix))]
     let _ = interrupt.await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::runtime_workers;
+
+    #[test]
+    fn sqlite_leaves_the_engine_loop_a_core_and_postgres_takes_them_all() {
+        assert_eq!(runtime_workers("/var/lib/watchfloor/watchfloor.sqlite", 2), 1);
+        assert_eq!(runtime_workers("sqlite:data.db", 8), 7);
+        assert_eq!(runtime_workers("data.db", 1), 1);
+        assert_eq!(runtime_workers("postgres://db/watchfloor", 2), 2);
+        assert_eq!(runtime_workers("postgresql://db/watchfloor", 1), 1);
+    }
 }

@@ -305,10 +305,13 @@ fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
         admin_token,
         integrations,
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    // TOKIO_WORKER_THREADS, when set, is tokio's to read.
+    if std::env::var_os("TOKIO_WORKER_THREADS").is_none() {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        runtime.worker_threads(server::runtime_workers(&options.database, cores));
+    }
+    let runtime = runtime.enable_all().build().context("starting the async runtime")?;
     runtime.block_on(server::serve(options))?;
     Ok(())
 }
