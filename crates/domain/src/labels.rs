@@ -1,5 +1,5 @@
 //! Label sets however they are kept, read through [`LabelSet`]: a
-//! [`Labels`] map, or the engine's packed text of an active alert.
+//! [`Labels`] map, or any packed form of one.
 
 use crate::Labels;
 

@@ -208,8 +208,9 @@ pub struct Engine {
     next_incident_id: i64,
     /// Incident rules to run once the alert being handled is in place.
     pending_rules: Option<(IncidentId, IncidentChange)>,
-    /// The active alerts whose rows go out with the next changes (each
-    /// once: see [`Active::mark_dirty`]).
+    /// The active alerts whose rows go out with the next changes, marked
+    /// once each (see [`Active::mark_dirty`]); a handle whose alert has
+    /// since been removed finds nothing and is skipped.
     dirty_alerts: Vec<Handle>,
     /// How many active alerts are `touched`.
     touched_count: usize,
@@ -422,7 +423,7 @@ impl Engine {
                 changes.alerts.push(active.to_alert());
             }
         }
-        // In the order of their ids, whatever the set's: the same changes
+        // In the order of their ids, whatever the marking's: the same changes
         // make the same batch.
         changes.alerts[retired..].sort_unstable_by_key(|alert| alert.id);
         for id in std::mem::take(&mut self.dirty_incidents) {
@@ -528,9 +529,9 @@ impl Engine {
     }
 
     /// Reads the active alerts of the events about to be handled, all at
-    /// once: see `ActiveAlerts::warm`. Changes nothing.
-    pub fn warm(&self, tenant: &TenantId, events: &[Event]) {
-        self.alerts.warm(tenant, events.iter().map(|event| event.dedup_key.as_str()));
+    /// once: see `ActiveAlerts::prefetch`. Changes nothing.
+    pub fn prefetch_alerts(&self, tenant: &TenantId, events: &[Event]) {
+        self.alerts.prefetch(tenant, events.iter().map(|event| event.dedup_key.as_str()));
     }
 
     /// One normalised event for a tenant's service.

@@ -61,7 +61,7 @@ pub struct ServeOptions {
 /// Performance). On PostgreSQL the loop is one of the runtime's tasks, and
 /// every core is a worker.
 pub fn runtime_workers(database: &str, cores: usize) -> usize {
-    if store::is_postgres_url(database) { cores.max(1) } else { cores.saturating_sub(1).max(1) }
+    if store::commits_block_at(database) { cores.saturating_sub(1).max(1) } else { cores.max(1) }
 }
 
 /// Runs the whole product until SIGINT or SIGTERM.

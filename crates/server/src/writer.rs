@@ -471,7 +471,7 @@ impl EngineLoop {
                     let count = events.len();
                     let mut records = Vec::with_capacity(count);
                     let mut repeats = Vec::new();
-                    self.engine.warm(&tenant, &events);
+                    self.engine.prefetch_alerts(&tenant, &events);
                     for event in events {
                         let outcome =
                             self.engine.handle_event(now, &tenant, &service, &event, &mut effects);

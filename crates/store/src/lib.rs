@@ -54,6 +54,11 @@ pub fn is_postgres_url(target: &str) -> bool {
     target.starts_with("postgres://") || target.starts_with("postgresql://")
 }
 
+/// What [`Store::commits_block`] will say of the store at `target` once open.
+pub fn commits_block_at(target: &str) -> bool {
+    !is_postgres_url(target)
+}
+
 /// What [`Store::claim_engine`] holds: the claim ends when this is dropped
 /// (or the process ends).
 #[derive(Debug)]
@@ -178,7 +183,8 @@ impl Store {
 
     /// Whether [`Store::commit`] blocks its thread until the transaction is
     /// on disk (SQLite: one call, `fsync` included) rather than awaiting
-    /// the database (PostgreSQL).
+    /// the database (PostgreSQL). See [`commits_block_at`] for a store not
+    /// yet open.
     pub fn commits_block(&self) -> bool {
         matches!(self, Store::Sqlite(_))
     }

