@@ -18,7 +18,7 @@ mod active;
 mod inhibit;
 mod paging;
 
-use active::{Active, ActiveAlerts, Handle};
+use active::{Active, ActiveAlerts, ActiveRow, Handle};
 use paging::Timer;
 
 /// How long drops by event rules are counted before the incident's timeline
@@ -685,7 +685,7 @@ impl Engine {
     }
 
     /// The keys of an incident's active alerts that pass `keep`.
-    fn alert_keys_of(&self, id: IncidentId, keep: impl Fn(&Alert) -> bool) -> Vec<AlertKey> {
+    fn alert_keys_of(&self, id: IncidentId, keep: impl Fn(&ActiveRow) -> bool) -> Vec<AlertKey> {
         let Some(incident) = self.incidents.get(&id) else { return Vec::new() };
         let Some(members) = self.members.get(&id) else { return Vec::new() };
         members
@@ -1038,7 +1038,7 @@ impl Engine {
         if active.touched {
             self.touched_count -= 1;
         }
-        let alert = active.into_alert();
+        let alert = active.to_alert();
         if let Some(members) = self.members.get_mut(&alert.incident_id) {
             members.remove(&key.1);
             if members.is_empty() {

@@ -8,7 +8,10 @@
 
 use hashbrown::HashTable;
 
-use domain::{Alert, AlertId, LabelSet, Labels, TenantId};
+use domain::{
+    Alert, AlertId, AlertStatus, IncidentId, LabelSet, Labels, ServiceId, Severity, SourceKind,
+    TenantId, Timestamp,
+};
 
 use super::AlertKey;
 
@@ -140,12 +143,28 @@ impl LabelSet for AlertText {
     }
 }
 
+/// An active alert's row but for its dedup key, summary, source and
+/// labels, which are in its [`AlertText`].
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct ActiveRow {
+    pub(super) id: AlertId,
+    pub(super) tenant: TenantId,
+    pub(super) service: ServiceId,
+    pub(super) incident_id: IncidentId,
+    pub(super) status: AlertStatus,
+    pub(super) severity: Severity,
+    pub(super) first_seen: Timestamp,
+    pub(super) last_seen: Timestamp,
+    pub(super) resolved_at: Option<Timestamp>,
+    pub(super) event_count: i64,
+    pub(super) attached_by: Option<SourceKind>,
+    pub(super) resolved_by: Option<SourceKind>,
+}
+
 /// An active alert as the engine keeps it.
 #[derive(Debug)]
 pub(super) struct Active {
-    /// The row but for its dedup key, summary, source and labels, which
-    /// stay empty here (allocating nothing) and are in `text`.
-    pub(super) row: Alert,
+    pub(super) row: ActiveRow,
     pub(super) text: AlertText,
     hash: u64,
     /// Re-sent unchanged since its row was last taken (see the engine's
@@ -189,23 +208,38 @@ impl Active {
 
     /// The whole row.
     pub(super) fn to_alert(&self) -> Alert {
-        Alert {
-            dedup_key: self.text.dedup_key().to_owned(),
-            summary: self.text.summary().to_owned(),
-            source: self.text.source().map(str::to_owned),
-            labels: self.text.unpack_labels(),
-            ..self.row.clone()
-        }
-    }
-
-    pub(super) fn into_alert(self) -> Alert {
+        let ActiveRow {
+            id,
+            ref tenant,
+            ref service,
+            incident_id,
+            status,
+            severity,
+            first_seen,
+            last_seen,
+            resolved_at,
+            event_count,
+            attached_by,
+            resolved_by,
+        } = self.row;
         let text = &self.text;
         Alert {
+            id,
+            tenant: tenant.clone(),
+            service: service.clone(),
+            incident_id,
             dedup_key: text.dedup_key().to_owned(),
+            status,
+            severity,
             summary: text.summary().to_owned(),
             source: text.source().map(str::to_owned),
             labels: text.unpack_labels(),
-            ..self.row
+            first_seen,
+            last_seen,
+            resolved_at,
+            event_count,
+            attached_by,
+            resolved_by,
         }
     }
 }
@@ -231,14 +265,39 @@ impl ActiveAlerts {
     /// `row` as an active alert, to insert; its labels are taken from
     /// `labels`, whatever `row` holds.
     pub(super) fn make(&self, row: Alert, labels: &Labels) -> Box<Active> {
-        let text = AlertText::new(&row.dedup_key, &row.summary, row.source.as_deref(), labels);
-        let hash = self.hash(&row.tenant, &row.dedup_key);
-        let row = Alert {
-            dedup_key: String::new(),
-            summary: String::new(),
-            source: None,
-            labels: Labels::new(),
-            ..row
+        let Alert {
+            id,
+            tenant,
+            service,
+            incident_id,
+            dedup_key,
+            status,
+            severity,
+            summary,
+            source,
+            labels: _,
+            first_seen,
+            last_seen,
+            resolved_at,
+            event_count,
+            attached_by,
+            resolved_by,
+        } = row;
+        let text = AlertText::new(&dedup_key, &summary, source.as_deref(), labels);
+        let hash = self.hash(&tenant, &dedup_key);
+        let row = ActiveRow {
+            id,
+            tenant,
+            service,
+            incident_id,
+            status,
+            severity,
+            first_seen,
+            last_seen,
+            resolved_at,
+            event_count,
+            attached_by,
+            resolved_by,
         };
         Box::new(Active { row, text, hash, touched: false, dirty: false })
     }
@@ -400,12 +459,11 @@ mod tests {
         assert_eq!(active.row.id, AlertId(1));
         let expected = Alert { labels: real.clone(), ..row(1, &acme, "k") };
         assert_eq!(active.to_alert(), expected);
-        assert_eq!(active.row.summary, "", "the row's own strings stay empty");
         let handle = active.handle();
         assert!(alerts.get(&(acme.clone(), "K".to_owned())).is_none());
         assert_eq!(alerts.len(), 2);
 
-        assert_eq!(alerts.remove(&key).map(|a| a.into_alert()), Some(expected));
+        assert_eq!(alerts.remove(&key).map(|a| a.to_alert()), Some(expected));
         assert!(alerts.by_handle_mut(handle).is_none());
         // The same key again is a new alert: the old handle does not find it.
         alerts.insert(alerts.make(row(3, &acme, "k"), &real));
