@@ -417,7 +417,7 @@ impl Engine {
             if let Some(active) = self.alerts.by_handle_mut(handle)
                 && active.take_dirty()
             {
-                if std::mem::take(&mut active.touched) {
+                if active.take_touched() {
                     self.touched_count -= 1;
                 }
                 changes.alerts.push(active.to_alert());
@@ -447,7 +447,7 @@ impl Engine {
             }
             let Some((_, handle)) = self.touched_order.pop_front() else { break };
             if let Some(active) = self.alerts.by_handle_mut(handle)
-                && std::mem::take(&mut active.touched)
+                && active.take_touched()
             {
                 self.touched_count -= 1;
                 taken.push(active.to_alert());
@@ -479,8 +479,7 @@ impl Engine {
             }
             alert.event_count = touch.event_count;
             alert.last_seen = alert.last_seen.max(touch.last_seen);
-            if !active.touched {
-                active.touched = true;
+            if active.mark_touched() {
                 self.touched_count += 1;
                 held.push((touch.last_seen, handle));
             }
@@ -1035,7 +1034,7 @@ impl Engine {
     fn remove_alert(&mut self, key: &AlertKey) -> Option<(Alert, bool)> {
         let active = self.alerts.remove(key)?;
         let was_source = self.inhibitors.remove(&self.config.inhibit, &active);
-        if active.touched {
+        if active.is_touched() {
             self.touched_count -= 1;
         }
         let alert = active.to_alert();
@@ -1153,8 +1152,7 @@ impl Engine {
                 // The same alert again: only its count and last_seen move.
                 let touch = AlertTouch { alert_id, last_seen: now, event_count };
                 self.touches.push(touch);
-                if !active.touched {
-                    active.touched = true;
+                if active.mark_touched() {
                     self.touched_count += 1;
                     self.touched_order.push_back((now, active.handle()));
                 }

@@ -169,7 +169,7 @@ pub(super) struct Active {
     hash: u64,
     /// Re-sent unchanged since its row was last taken (see the engine's
     /// `touched_order`).
-    pub(super) touched: bool,
+    touched: bool,
     /// Its row is to go out with the next changes (see the engine's
     /// `dirty_alerts`).
     dirty: bool,
@@ -187,6 +187,20 @@ impl Active {
     /// Replaces the summary, source and labels.
     pub(super) fn set_text(&mut self, summary: &str, source: Option<&str>, labels: &Labels) {
         self.text = AlertText::new(self.text.dedup_key(), summary, source, labels);
+    }
+
+    /// Marks it re-sent unchanged; whether it was not already.
+    pub(super) fn mark_touched(&mut self) -> bool {
+        !std::mem::replace(&mut self.touched, true)
+    }
+
+    pub(super) fn is_touched(&self) -> bool {
+        self.touched
+    }
+
+    /// Whether it was touched; it is not any more.
+    pub(super) fn take_touched(&mut self) -> bool {
+        std::mem::take(&mut self.touched)
     }
 
     /// Puts its row among the next changes (once, however often it is asked).
@@ -474,7 +488,7 @@ mod tests {
     }
 
     #[test]
-    fn an_alert_is_marked_dirty_once() {
+    fn marks_are_set_once_and_taken_once() {
         let acme = TenantId::parse("acme").expect("a valid id");
         let alerts = ActiveAlerts::default();
         let mut active = alerts.make(row(1, &acme, "k"), &Labels::new());
@@ -484,5 +498,10 @@ mod tests {
         assert_eq!(dirty, [active.handle()]);
         assert!(active.take_dirty());
         assert!(!active.is_dirty());
+        assert!(active.mark_touched(), "newly touched");
+        assert!(!active.mark_touched(), "already touched");
+        assert!(active.take_touched());
+        assert!(!active.take_touched());
+        assert!(!active.is_touched());
     }
 }
