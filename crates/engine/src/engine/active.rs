@@ -220,40 +220,27 @@ impl Active {
         std::mem::take(&mut self.dirty)
     }
 
-    /// The whole row.
+    /// The whole row. (Every field of [`Alert`] is named here, so a field
+    /// added to it fails to compile until [`ActiveRow`] or the text keeps it.)
     pub(super) fn to_alert(&self) -> Alert {
-        let ActiveRow {
-            id,
-            ref tenant,
-            ref service,
-            incident_id,
-            status,
-            severity,
-            first_seen,
-            last_seen,
-            resolved_at,
-            event_count,
-            attached_by,
-            resolved_by,
-        } = self.row;
-        let text = &self.text;
+        let (row, text) = (&self.row, &self.text);
         Alert {
-            id,
-            tenant: tenant.clone(),
-            service: service.clone(),
-            incident_id,
+            id: row.id,
+            tenant: row.tenant.clone(),
+            service: row.service.clone(),
+            incident_id: row.incident_id,
             dedup_key: text.dedup_key().to_owned(),
-            status,
-            severity,
+            status: row.status,
+            severity: row.severity,
             summary: text.summary().to_owned(),
             source: text.source().map(str::to_owned),
             labels: text.unpack_labels(),
-            first_seen,
-            last_seen,
-            resolved_at,
-            event_count,
-            attached_by,
-            resolved_by,
+            first_seen: row.first_seen,
+            last_seen: row.last_seen,
+            resolved_at: row.resolved_at,
+            event_count: row.event_count,
+            attached_by: row.attached_by,
+            resolved_by: row.resolved_by,
         }
     }
 }
@@ -279,39 +266,21 @@ impl ActiveAlerts {
     /// `row` as an active alert, to insert; its labels are taken from
     /// `labels`, whatever `row` holds.
     pub(super) fn make(&self, row: Alert, labels: &Labels) -> Box<Active> {
-        let Alert {
-            id,
-            tenant,
-            service,
-            incident_id,
-            dedup_key,
-            status,
-            severity,
-            summary,
-            source,
-            labels: _,
-            first_seen,
-            last_seen,
-            resolved_at,
-            event_count,
-            attached_by,
-            resolved_by,
-        } = row;
-        let text = AlertText::new(&dedup_key, &summary, source.as_deref(), labels);
-        let hash = self.hash(&tenant, &dedup_key);
+        let text = AlertText::new(&row.dedup_key, &row.summary, row.source.as_deref(), labels);
+        let hash = self.hash(&row.tenant, &row.dedup_key);
         let row = ActiveRow {
-            id,
-            tenant,
-            service,
-            incident_id,
-            status,
-            severity,
-            first_seen,
-            last_seen,
-            resolved_at,
-            event_count,
-            attached_by,
-            resolved_by,
+            id: row.id,
+            tenant: row.tenant,
+            service: row.service,
+            incident_id: row.incident_id,
+            status: row.status,
+            severity: row.severity,
+            first_seen: row.first_seen,
+            last_seen: row.last_seen,
+            resolved_at: row.resolved_at,
+            event_count: row.event_count,
+            attached_by: row.attached_by,
+            resolved_by: row.resolved_by,
         };
         Box::new(Active { row, text, hash, touched: false, dirty: false })
     }
@@ -437,25 +406,27 @@ mod tests {
         assert!(!text.same_as("Dow", Some("nn1"), &original));
     }
 
+    /// A row whose every field differs from the others of its type, so
+    /// that a field carried into the wrong one shows.
     fn row(id: i64, tenant: &TenantId, dedup_key: &str) -> Alert {
-        let at = jiff::Timestamp::UNIX_EPOCH;
+        let at = |second| jiff::Timestamp::from_second(second).expect("in range");
         Alert {
             id: AlertId(id),
             tenant: tenant.clone(),
             service: ServiceId::parse("web").expect("a valid id"),
-            incident_id: IncidentId(1),
+            incident_id: IncidentId(id + 100),
             dedup_key: dedup_key.to_owned(),
-            status: AlertStatus::Firing,
+            status: AlertStatus::Acknowledged,
             severity: Severity::Warning,
             summary: format!("summary of {dedup_key}"),
-            source: None,
+            source: Some(format!("source of {dedup_key}")),
             labels: labels(&[("ignored", "row labels")]),
-            first_seen: at,
-            last_seen: at,
-            resolved_at: None,
-            event_count: 1,
-            attached_by: None,
-            resolved_by: None,
+            first_seen: at(1),
+            last_seen: at(2),
+            resolved_at: Some(at(3)),
+            event_count: 7,
+            attached_by: Some(SourceKind::Grafana),
+            resolved_by: Some(SourceKind::PagerDuty),
         }
     }
 
