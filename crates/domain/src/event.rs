@@ -163,12 +163,81 @@ impl Event {
         }
     }
 
+    /// The first field holding U+0000 (NUL), which no store keeps in text
+    /// (PostgreSQL refuses it), by its path: `summary`, `labels.instance`,
+    /// `details.a.b`. `None` when there is none. JSON escapes (`\u0000`)
+    /// decode to it; parsers leave it to this check.
+    pub fn nul_field(&self) -> Option<String> {
+        let has_nul = |text: &str| text.as_bytes().contains(&0);
+        // Labels and annotations first: the summary and source of many
+        // sources are taken from them.
+        for (map, labels) in [("labels", &self.labels), ("annotations", &self.annotations)] {
+            if let Some((name, _)) =
+                labels.iter().find(|(name, value)| has_nul(name) || has_nul(value))
+            {
+                return Some(format!("{map}.{}", name.replace('\0', "\\u0000")));
+            }
+        }
+        let named = [
+            ("dedup_key", Some(self.dedup_key.as_str())),
+            ("summary", Some(self.summary.as_str())),
+            ("source", self.source.as_deref()),
+        ];
+        if let Some((name, _)) = named.iter().find(|(_, text)| text.is_some_and(has_nul)) {
+            return Some((*name).to_owned());
+        }
+        for (index, link) in self.links.iter().enumerate() {
+            if has_nul(&link.href) || link.text.as_deref().is_some_and(has_nul) {
+                return Some(format!("links[{index}]"));
+            }
+        }
+        if let Some(index) = self.resources.iter().position(|r| has_nul(r)) {
+            return Some(format!("resources[{index}]"));
+        }
+        json_nul_path(&self.details, "details")
+    }
+
     /// The action as of `now`: an Alertmanager alert whose `endsAt` has passed is resolved.
     pub fn effective_action(&self, now: Timestamp) -> EventAction {
         match (self.action, self.ends_at) {
             (EventAction::Trigger, Some(ends_at)) if ends_at <= now => EventAction::Resolve,
             (action, _) => action,
         }
+    }
+}
+
+/// Whether any string or key under `value` holds U+0000.
+fn json_has_nul(value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => text.as_bytes().contains(&0),
+        Value::Array(items) => items.iter().any(json_has_nul),
+        Value::Object(map) => {
+            map.iter().any(|(key, item)| key.as_bytes().contains(&0) || json_has_nul(item))
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
+    }
+}
+
+/// The path of the first string or key under `value` holding U+0000; the
+/// path is built only for a value that has one.
+fn json_nul_path(value: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    if !json_has_nul(value) {
+        return None;
+    }
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .position(json_has_nul)
+            .and_then(|index| json_nul_path(&items[index], &format!("{path}[{index}]"))),
+        Value::Object(map) => {
+            let (key, item) =
+                map.iter().find(|(key, item)| key.as_bytes().contains(&0) || json_has_nul(item))?;
+            let inner = format!("{path}.{}", key.replace('\0', "\\u0000"));
+            if key.as_bytes().contains(&0) { Some(inner) } else { json_nul_path(item, &inner) }
+        }
+        _ => Some(path.to_owned()),
     }
 }
 
@@ -232,6 +301,39 @@ mod tests {
         assert_eq!(fp, label_fingerprint(&b));
         b.insert("instance".into(), "db2".into());
         assert_ne!(fp, label_fingerprint(&b));
+    }
+
+    #[test]
+    fn nul_field_names_the_first_field_with_nul() {
+        let clean = {
+            let mut event = Event::trigger("k", "s");
+            event.source = Some("db1".into());
+            event.labels.insert("instance".into(), "db1".into());
+            event.annotations.insert("runbook".into(), "see wiki".into());
+            event.links.push(Link { href: "https://x".into(), text: Some("X".into()) });
+            event.resources.push("arn:aws:ec2:1".into());
+            event.details = serde_json::json!({"a": [1, {"b": "c"}], "d": null});
+            event
+        };
+        assert_eq!(clean.nul_field(), None);
+        type Spoil = fn(&mut Event);
+        let cases: [(Spoil, &str); 10] = [
+            (|e| e.dedup_key.push('\0'), "dedup_key"),
+            (|e| e.summary = "a\0b".into(), "summary"),
+            (|e| e.source = Some("\0".into()), "source"),
+            (|e| drop(e.labels.insert("instance".into(), "db\0".into())), "labels.instance"),
+            (|e| drop(e.labels.insert("in\0".into(), "x".into())), "labels.in\\u0000"),
+            (|e| drop(e.annotations.insert("runbook".into(), "\0".into())), "annotations.runbook"),
+            (|e| e.links[0].text = Some("\0".into()), "links[0]"),
+            (|e| e.resources.push("\0".into()), "resources[1]"),
+            (|e| e.details["a"][1]["b"] = "\0".into(), "details.a[1].b"),
+            (|e| e.details = serde_json::json!({"k\u{0}": 1}), "details.k\\u0000"),
+        ];
+        for (spoil, path) in cases {
+            let mut event = clean.clone();
+            spoil(&mut event);
+            assert_eq!(event.nul_field().as_deref(), Some(path));
+        }
     }
 
     #[test]

@@ -165,6 +165,7 @@ impl AppState {
         let text = std::str::from_utf8(body).map_err(|e| {
             ApiError::bad_request("invalid_json", format!("body is not UTF-8: {e}"))
         })?;
+        refuse_nul(&events)?;
         self.metrics.add(
             "watchfloor_events_received_total",
             &[("kind", source_kind.as_str())],
@@ -191,6 +192,35 @@ impl AppState {
             &[("kind", kind.as_str()), ("reason", error.code)],
         );
     }
+}
+
+/// Refuses a batch in which an event holds U+0000 (NUL), which the store
+/// cannot keep: on PostgreSQL it would fail the commit of every request
+/// batched with it.
+pub(crate) fn refuse_nul(events: &[domain::Event]) -> Result<(), ApiError> {
+    let details: Vec<Value> = events
+        .iter()
+        .enumerate()
+        .filter_map(|(index, event)| {
+            let field = event.nul_field()?;
+            Some(json!({"index": index, "message": format!(
+                "event {index}: {field} holds U+0000 (NUL), which Watchfloor does not store"
+            )}))
+        })
+        .collect();
+    if details.is_empty() {
+        return Ok(());
+    }
+    let mut error = ApiError::bad_request(
+        "invalid_items",
+        format!(
+            "{} of {} events hold U+0000 (NUL); send the batch again without it",
+            details.len(),
+            events.len()
+        ),
+    );
+    error.details = details;
+    Err(error)
 }
 
 fn write_error(error: WriteError) -> ApiError {
@@ -681,6 +711,12 @@ pub async fn note_command(
     let text = text.trim().to_owned();
     if text.is_empty() {
         return Err(ApiError::bad_request("invalid_field", "text: must not be empty"));
+    }
+    if text.contains('\0') {
+        return Err(ApiError::bad_request(
+            "invalid_field",
+            "text: holds U+0000 (NUL), which Watchfloor does not store",
+        ));
     }
     if text.chars().count() > MAX_NOTE_CHARS {
         return Err(ApiError::bad_request(

@@ -79,11 +79,18 @@ pub async fn create(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    require_admin(&app, &headers)?;
+    let actor = require_admin(&app, &headers)?;
     let bytes = read_body(body).await?;
     let body: NewSilenceBody = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::bad_request("invalid_json", format!("body: {e}")))?;
     let now = crate::writer::now();
+    let texts = [("created_by", &body.created_by), ("comment", &body.comment)];
+    let mut named = texts.into_iter().chain(body.matchers.iter().map(|m| ("matchers", m)));
+    if let Some((field, _)) = named.find(|(_, text)| text.contains('\0')) {
+        return Err(invalid(format!(
+            "{field}: holds U+0000 (NUL), which Watchfloor does not store"
+        )));
+    }
     let tenant = TenantId::parse(&body.tenant).map_err(|e| invalid(format!("tenant: {e}")))?;
     let matchers = body
         .matchers
@@ -122,7 +129,7 @@ pub async fn create(
     }
     let silence = engine::NewSilence { tenant, matchers, starts_at, ends_at, created_by, comment };
     let receipt =
-        app.writer.command(Command::AddSilence { silence }).await.map_err(command_error)?;
+        app.writer.command(Command::AddSilence { silence, actor }).await.map_err(command_error)?;
     let Some(created) = receipt.silence else {
         return Err(ApiError::unavailable("the silence was not created"));
     };

@@ -3,6 +3,7 @@
 //! timeline and outbox in one transaction (group commit), and only then
 //! answers the waiting requests.
 
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -36,6 +37,16 @@ pub const TOUCH_FLUSH_INTERVAL: Duration = Duration::from_secs(30);
 /// only until the next, so a million alerts restore in about the memory
 /// they take once loaded.
 const RESTORE_PAGE: i64 = 10_000;
+
+/// The pauses after each failed reload of the state after a failed commit,
+/// before the loop gives up and stops (7.75 s in all).
+const RELOAD_BACKOFF: [Duration; 5] = [
+    Duration::from_millis(250),
+    Duration::from_millis(500),
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+    Duration::from_secs(4),
+];
 
 /// Rows of re-sent alerts written per transaction, oldest first, so that
 /// writing them never stalls the requests that share the transaction.
@@ -87,11 +98,30 @@ pub struct ImportedForEngine {
 
 #[derive(Debug, Clone)]
 pub enum Command {
-    Acknowledge { incident: IncidentId, actor: String },
-    Resolve { incident: IncidentId, actor: String },
-    Note { incident: IncidentId, tenant: TenantId, actor: String, text: String },
-    AddSilence { silence: engine::NewSilence },
-    ExpireSilence { id: domain::SilenceId, actor: String },
+    Acknowledge {
+        incident: IncidentId,
+        actor: String,
+    },
+    Resolve {
+        incident: IncidentId,
+        actor: String,
+    },
+    Note {
+        incident: IncidentId,
+        tenant: TenantId,
+        actor: String,
+        text: String,
+    },
+    /// `actor` is who asked (the audit's actor); the silence's own
+    /// `created_by` is the name its creator gave.
+    AddSilence {
+        silence: engine::NewSilence,
+        actor: String,
+    },
+    ExpireSilence {
+        id: domain::SilenceId,
+        actor: String,
+    },
 }
 
 /// What a command made, for its answer.
@@ -421,7 +451,10 @@ impl EngineLoop {
                 () = sleep_until(deadline) => None,
             };
             let jobs = self.queued(first);
-            self.turn(jobs).await;
+            if self.turn(jobs).await.is_break() {
+                // Queued jobs are dropped unanswered: their requests get 503.
+                return;
+            }
             if self.jobs.is_empty() {
                 self.store.writer_quiet();
             }
@@ -430,10 +463,9 @@ impl EngineLoop {
         self.jobs.close();
         loop {
             let jobs = self.queued(None);
-            if jobs.is_empty() {
+            if jobs.is_empty() || self.turn(jobs).await.is_break() {
                 return;
             }
-            self.turn(jobs).await;
         }
     }
 
@@ -449,7 +481,8 @@ impl EngineLoop {
         jobs
     }
 
-    async fn turn(&mut self, jobs: Vec<Job>) {
+    /// One commit's worth of jobs; `Break` when the loop must stop.
+    async fn turn(&mut self, jobs: Vec<Job>) -> ControlFlow<()> {
         let now = now();
         let job_count = jobs.len();
         let mut batch = CommitBatch::default();
@@ -535,7 +568,7 @@ impl EngineLoop {
             self.engine.take_touched(due, MAX_TOUCHES_PER_COMMIT)
         };
         if pending.is_empty() && effects.is_empty() && changes.is_empty() && touched.is_empty() {
-            return;
+            return ControlFlow::Continue(());
         }
         let opened = count_opened(&effects);
         self.collect(&changes, effects, &mut batch);
@@ -570,24 +603,44 @@ impl EngineLoop {
                 let _ = self.signals.changed.send(());
             }
             Err(error) => {
-                tracing::error!(error = %error, "commit failed; state reloaded from the store");
+                tracing::error!(error = %error, "commit failed; reloading state from the store");
                 self.metrics.inc("watchfloor_commit_failures_total", &[]);
                 let message = error.to_string();
                 for reply in pending {
                     reply.fail(WriteError::Store(message.clone()));
                 }
-                // The engine moved ahead of the store: go back to what is
-                // committed, with the re-sends committed earlier whose rows
-                // are not written yet (they are held again, to be written).
-                match restore(self.engine.config().clone(), &self.store).await {
-                    Ok(mut engine) => {
-                        engine.hold_touches(&self.signals.touches.held());
-                        self.engine = engine;
-                    }
-                    Err(error) => tracing::error!(error = %error, "reloading state failed"),
+                return self.reload().await;
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// After a failed commit the engine is ahead of the store: goes back
+    /// to what is committed, with the re-sends committed earlier whose rows
+    /// are not written yet (held again, to be written). A store that cannot
+    /// be read after [`RELOAD_BACKOFF`]'s tries stops the loop, and with it
+    /// the server: its next commit would write what the failed one did not,
+    /// without the audit entries, timeline and notifications that went with it.
+    async fn reload(&mut self) -> ControlFlow<()> {
+        for (attempt, pause) in (1..).zip(RELOAD_BACKOFF) {
+            match restore(self.engine.config().clone(), &self.store).await {
+                Ok(mut engine) => {
+                    engine.hold_touches(&self.signals.touches.held());
+                    self.engine = engine;
+                    tracing::info!("state reloaded from the store");
+                    return ControlFlow::Continue(());
+                }
+                Err(error) => {
+                    tracing::error!(error = %error, attempt, "reloading state failed");
+                    tokio::time::sleep(pause).await;
                 }
             }
         }
+        tracing::error!(
+            "the store could not be read back after a failed commit; stopping, so that \
+             nothing the failed commit held is written later"
+        );
+        ControlFlow::Break(())
     }
 
     /// Answers `reply`, whose effects are committed; an ingest takes its
@@ -649,14 +702,9 @@ impl EngineLoop {
                 }));
                 ("incident.note", *incident, actor, serde_json::json!({"text": text}))
             }
-            Command::AddSilence { silence } => {
+            Command::AddSilence { silence, actor } => {
                 let created = self.engine.add_silence(now, silence.clone())?;
-                batch.audit.push(silence_audit(
-                    now,
-                    "silence.create",
-                    &created.created_by,
-                    &created,
-                ));
+                batch.audit.push(silence_audit(now, "silence.create", actor, &created));
                 return Ok(CommandReceipt { silence: Some(created) });
             }
             Command::ExpireSilence { id, actor } => {

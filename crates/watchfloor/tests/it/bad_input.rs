@@ -362,3 +362,56 @@ fn a_wrong_method_gets_a_json_405() {
     app.get(&format!("/hooks/generic/{GENERIC_KEY}")).expect_error(405, "GET on a hook");
     app.api_post("/api/v1/incidents", &json!({})).expect_error(405, "POST /api/v1/incidents");
 }
+
+/// U+0000 (NUL), which JSON carries as `\u0000` and no store keeps in text
+/// (PostgreSQL refuses it, failing the commit of every request batched with
+/// it), is refused with a 400 naming the field, wherever it is sent.
+#[test]
+fn nul_characters_are_refused_with_the_field_named_and_change_nothing() {
+    let app = seeded_app();
+    let generic = format!("/hooks/generic/{GENERIC_KEY}");
+    let events = json!({"events": [
+        {"dedup_key": "fine", "summary": "Fine"},
+        {"dedup_key": "nul", "summary": "Disk\u{0}full"},
+    ]});
+    let error = refused(&app, "generic summary", &generic, json_bytes(&events), 400);
+    assert_eq!(error["error"]["code"], "invalid_items", "{error}");
+    let items = error["error"]["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 1, "{error}");
+    assert_eq!(items[0]["index"], 1, "{error}");
+    let message = items[0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("summary holds U+0000"), "{error}");
+
+    let mut pagerduty = pd_trigger();
+    pagerduty["payload"]["source"] = json!("db\u{0}1");
+    refused(&app, "PagerDuty source", "/v2/enqueue", json_bytes(&pagerduty), 400);
+
+    let alerts = json!([{"labels": {"alertname": "DiskFull", "instance": "db\u{0}1"}}]);
+    let before = app.stats();
+    let reply = app.post_raw(
+        "/api/v2/alerts",
+        json_bytes(&alerts),
+        &[
+            ("content-type", "application/json"),
+            ("authorization", &format!("Bearer {ALERTMANAGER_KEY}")),
+        ],
+    );
+    let error = reply.expect_error(400, "Alertmanager label value");
+    assert!(error.to_string().contains("labels.instance holds U+0000"), "{error}");
+    assert_eq!(app.stats(), before, "the refused alert changed the store");
+
+    let incident = app.incidents("")[0]["id"].as_i64().expect("the seeded incident");
+    let note =
+        app.api_post(&format!("/api/v1/incidents/{incident}/notes"), &json!({"text": "a\u{0}b"}));
+    let error = note.expect_error(400, "note text");
+    assert!(error["error"]["message"].as_str().unwrap_or("").starts_with("text: holds U+0000"));
+    let silence = json!({"tenant": "acme", "matchers": ["site=fra"], "duration": "1h",
+                         "created_by": "ana", "comment": "upgrade\u{0}"});
+    let error = app.api_post("/api/v1/silences", &silence).expect_error(400, "silence comment");
+    assert!(error["error"]["message"].as_str().unwrap_or("").starts_with("comment: holds U+0000"));
+    assert_eq!(app.stats(), before, "the refused note and silence changed the store");
+
+    // The same requests without it go through.
+    let events = json!({"events": [{"dedup_key": "nul", "summary": "Disk full"}]});
+    app.post_json(&generic, &events).expect_status(202, "the same event without NUL");
+}

@@ -288,7 +288,7 @@ fn a_refused_commit_answers_503_keeps_nothing_and_the_next_commit_goes_through()
     let reply = app.post_json(&path, &json!({ "events": alert("poison", "poison pill") }));
     assert_eq!(reply.status, 503, "refused by the database: {}", reply.text());
     wait_until(Duration::from_secs(10), "the log says the commit failed", || {
-        app.stderr_text().contains("commit failed; state reloaded from the store")
+        app.stderr_text().contains("commit failed; reloading state from the store")
     });
 
     app.send_generic(alert("cpu-high", "CPU high on db-1"));
@@ -309,4 +309,53 @@ fn a_refused_commit_answers_503_keeps_nothing_and_the_next_commit_goes_through()
     );
     let stats = app.stats();
     assert_eq!((&stats["payloads"], &stats["events"]), (&json!(2), &json!(2)), "{stats}");
+}
+
+/// A commit the database refuses, and a store that cannot be read back
+/// after it: the server stops rather than carry on with an engine ahead of
+/// the store, whose next commit would write what the refused one held
+/// (here, an acknowledgement) without its audit entry and timeline.
+#[test]
+fn a_refused_commit_that_cannot_be_reloaded_stops_the_server_and_keeps_nothing() {
+    let mut app = spawn_app(&config_yaml(&[], None));
+    let alert = json!([{"dedup_key": "disk-full", "summary": "Disk full on db-1", "severity": "error", "action": "trigger"}]);
+    app.send_generic(alert);
+    let incident = app.incidents("")[0]["id"].as_i64().expect("an incident id");
+    app.stop_gracefully();
+    app.execute_sql(if app.on_postgres() {
+        "CREATE FUNCTION refuse_ack() RETURNS trigger LANGUAGE plpgsql AS $$ \
+         BEGIN IF NEW.status = 'acknowledged' THEN RAISE EXCEPTION 'no acks'; END IF; \
+         RETURN NEW; END $$; \
+         CREATE TRIGGER refuse_ack BEFORE UPDATE ON incidents \
+         FOR EACH ROW EXECUTE FUNCTION refuse_ack();"
+    } else {
+        "CREATE TRIGGER refuse_ack BEFORE UPDATE ON incidents \
+         WHEN NEW.status = 'acknowledged' BEGIN SELECT RAISE(ABORT, 'no acks'); END;"
+    });
+    app.start_again();
+    // What a reload reads, gone from under the running server.
+    app.execute_sql_beside("ALTER TABLE silences RENAME TO silences_away");
+
+    let reply = app.api_post(&format!("/api/v1/incidents/{incident}/acknowledge"), &json!({}));
+    assert_eq!(reply.status, 503, "refused by the database: {}", reply.text());
+    let status = app.wait_for_exit(Duration::from_secs(30));
+    assert!(!status.success(), "stopped with an error: {status}");
+    let log = app.stderr_text();
+    assert!(log.contains("reloading state failed"), "{log}");
+    assert!(log.contains("stopping, so that nothing the failed commit held"), "{log}");
+
+    app.execute_sql("ALTER TABLE silences_away RENAME TO silences");
+    let actions = app.query_sql(
+        "SELECT CAST(count(*) AS TEXT) FROM audit_log WHERE action = 'incident.acknowledge'",
+    );
+    assert_eq!(actions, "0", "no audit entry for the refused acknowledgement");
+    app.start_again();
+    assert_eq!(app.incident(incident)["status"], "triggered", "the acknowledgement was not kept");
+    let more = json!([{"dedup_key": "cpu-high", "summary": "CPU high on db-1", "severity": "error", "action": "trigger"}]);
+    app.send_generic(more);
+    assert_eq!(
+        app.incident(incident)["status"],
+        "triggered",
+        "and is not written by a later commit"
+    );
 }

@@ -358,6 +358,49 @@ impl App {
         }
     }
 
+    /// Runs `sql` on the server's database while the server runs, as
+    /// another program on the same database would.
+    pub fn execute_sql_beside(&self, sql: &str) {
+        assert!(self.child.is_some(), "start the server first");
+        match &self.database {
+            Database::Sqlite => {
+                let path = self.data_dir().join("watchfloor.sqlite");
+                let connection = rusqlite::Connection::open(&path).expect("opening the database");
+                connection.busy_timeout(Duration::from_secs(10)).expect("setting a busy timeout");
+                connection.execute_batch(sql).expect("running SQL on SQLite");
+            }
+            Database::Postgres { url, .. } => {
+                let output = Command::new("psql")
+                    .arg(url)
+                    .args(["-v", "ON_ERROR_STOP=1", "-qtA", "-c", sql])
+                    .output()
+                    .expect("running psql");
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                assert!(output.status.success(), "psql: {stderr}");
+            }
+        }
+    }
+
+    /// Waits up to `timeout` for the server to exit on its own; its status.
+    pub fn wait_for_exit(&mut self, timeout: Duration) -> std::process::ExitStatus {
+        let mut child = self.child.take().expect("the server is running");
+        let deadline = Instant::now() + timeout;
+        let status = loop {
+            match child.try_wait().expect("waiting for watchfloor") {
+                Some(status) => break status,
+                None if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+                None => {
+                    let _ = child.kill();
+                    panic!("watchfloor did not exit within {timeout:?}");
+                }
+            }
+        };
+        if let Some(thread) = self.stderr_thread.take() {
+            let _ = thread.join();
+        }
+        status
+    }
+
     /// The first column of the first row of `sql`, as text, read from the
     /// server's database while the server is stopped.
     pub fn query_sql(&self, sql: &str) -> String {

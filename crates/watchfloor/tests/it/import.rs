@@ -284,6 +284,7 @@ fn bad_files_and_unknown_tenants_are_reported() {
     std::fs::write(&digest, "{\"digestStartTime\": \"2023-07-10T11:00:00Z\", \"logFiles\": []}")
         .expect("writing");
     let good = dataset_files().swap_remove(2);
+    let good_copy = good.clone();
     let output = import(&app, "acme", &[broken.clone(), digest, good]);
     let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
     assert!(!output.status.success(), "a bad file fails the run: {stdout}");
@@ -292,6 +293,18 @@ fn bad_files_and_unknown_tenants_are_reported() {
     assert!(stderr.contains("2 of 3 files could not be imported"), "{stderr}");
     let summary = stdout.lines().last().expect("a summary line");
     assert!(summary_number(summary, "new") > 0, "the good file was imported: {summary}");
+
+    // A record holding U+0000 (NUL), which the store cannot keep: the file
+    // is refused whole, with the record and field named.
+    let text_of_good = std::fs::read_to_string(&good_copy).expect("reading a dataset file");
+    let with_nul = scratch.path().join("with-nul.json");
+    let spoiled = text_of_good.replacen("\"eventName\":\"", "\"eventName\":\"\\u0000", 1);
+    std::fs::write(&with_nul, spoiled).expect("writing");
+    let output = import(&app, "acme", &[with_nul]);
+    let stderr = text(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(stderr.contains("with-nul.json: not imported"), "{stderr}");
+    assert!(stderr.contains("Records[0]: ") && stderr.contains("holds U+0000 (NUL)"), "{stderr}");
 
     let unknown = import(&app, "globex", &[broken]);
     assert!(!unknown.status.success());

@@ -242,7 +242,9 @@ fn a_silence_holds_the_page_until_it_is_expired_and_both_are_audited() {
     let target = format!("silence:{silence}");
     let create = audit_entries(&app, "silence.create", &target);
     assert_eq!(create.len(), 1, "the creation is audited once: {create:?}");
-    assert_eq!(create[0]["actor"], "ana", "{create:?}");
+    // Who asked, from the token; the name the silence was given is its detail.
+    assert_eq!(create[0]["actor"], "user:admin", "{create:?}");
+    assert_eq!(create[0]["detail"]["created_by"], "ana", "{create:?}");
     assert_eq!(create[0]["tenant"], "acme", "{create:?}");
     let expire = audit_entries(&app, "silence.expire", &target);
     assert_eq!(expire.len(), 1, "the expiry is audited once: {expire:?}");
