@@ -60,7 +60,7 @@ pub use eventbridge::parse_eventbridge;
 pub use fields::check_depth;
 pub use generic::parse_generic;
 pub use grafana::parse_grafana;
-pub use pagerduty::{PagerDutyEvent, parse_pagerduty};
+pub use pagerduty::{PagerDutyEvent, pagerduty_routing_key, parse_pagerduty};
 pub use sns::{
     SnsMessage, SnsMessageType, SnsParsed, SnsRawHeaders, parse_sns, parse_sns_lambda_event,
     parse_sns_raw,

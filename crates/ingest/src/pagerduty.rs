@@ -61,6 +61,26 @@ pub fn parse_pagerduty(
     Ok(event(&root, now, fresh_dedup_key)?)
 }
 
+/// The `routing_key` of a PagerDuty body, read in one pass that builds
+/// nothing else: the key is in the body, and an unknown one should be
+/// refused before the whole body is parsed into a tree (several times the
+/// body's size in memory). `None` when the body is not a JSON object with a
+/// string `routing_key` (the whole parse then says what is wrong).
+pub fn pagerduty_routing_key(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Keyed<'a> {
+        #[serde(borrow)]
+        routing_key: Option<std::borrow::Cow<'a, str>>,
+    }
+    // A derived struct takes an array too, its fields by position.
+    if body.trim_ascii_start().first() != Some(&b'{') {
+        return None;
+    }
+    fields::check_depth(body).ok()?;
+    let keyed: Keyed<'_> = serde_json::from_slice(body).ok()?;
+    keyed.routing_key.map(std::borrow::Cow::into_owned)
+}
+
 fn event(
     root: &Obj<'_>,
     now: Timestamp,
@@ -246,6 +266,24 @@ mod tests {
 
     fn now() -> Timestamp {
         Timestamp::constant(1_800_000_000, 0)
+    }
+
+    #[test]
+    fn the_routing_key_is_read_without_the_rest() {
+        let details = format!("[{}]", vec!["{\"a\":0}"; 10_000].join(","));
+        let body = format!(
+            "{{\"payload\": {{\"custom_details\": {details}}}, \"routing_key\": \"k\\u0031\"}}"
+        );
+        assert_eq!(pagerduty_routing_key(body.as_bytes()).as_deref(), Some("k1"));
+        for body in [
+            "{\"event_action\": \"trigger\"}",
+            "{\"routing_key\": 7}",
+            "[\"routing_key\"]",
+            "{\"routing_key\": \"k\"",
+            &format!("{}{}", "[".repeat(100), "]".repeat(100)),
+        ] {
+            assert_eq!(pagerduty_routing_key(body.as_bytes()), None, "{body}");
+        }
     }
 
     #[test]

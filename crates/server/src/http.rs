@@ -43,6 +43,8 @@ pub struct AppState {
     pub integrations: Arc<config::IntegrationSettings>,
     /// The SNS endpoint's settings, certificate cache and HTTP clients.
     pub sns: Arc<crate::sns::SnsHooks>,
+    /// How long a request's head, and then its body, may take to arrive.
+    pub read_timeout: std::time::Duration,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -112,9 +114,19 @@ async fn method_not_allowed() -> ApiError {
 
 // ---------------------------------------------------------------- ingest
 
-/// Reads the body up to [`MAX_BODY_BYTES`]; more is a 413.
-pub async fn read_body(body: Body) -> Result<Bytes, ApiError> {
-    axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(|error| {
+/// Reads a request's whole body: 413 over [`MAX_BODY_BYTES`], 408 when it
+/// has not arrived within `timeout` (a client that stalls part way holds
+/// what it sent no longer).
+pub async fn read_body(body: Body, timeout: std::time::Duration) -> Result<Bytes, ApiError> {
+    let reading = tokio::time::timeout(timeout, axum::body::to_bytes(body, MAX_BODY_BYTES));
+    let Ok(read) = reading.await else {
+        return Err(ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            format!("the request body did not arrive within {timeout:?}"),
+        ));
+    };
+    read.map_err(|error| {
         let inner = error.into_inner();
         let mut source: Option<&(dyn std::error::Error + 'static)> = Some(inner.as_ref());
         while let Some(error) = source {
@@ -131,6 +143,11 @@ pub async fn read_body(body: Body) -> Result<Bytes, ApiError> {
 }
 
 impl AppState {
+    /// [`read_body`] within this server's read timeout.
+    pub async fn read_body(&self, body: Body) -> Result<Bytes, ApiError> {
+        read_body(body, self.read_timeout).await
+    }
+
     /// The integration a key names, if it is of the kind this endpoint takes.
     fn integration(&self, key: &str, kind: IntegrationKind) -> Result<&Integration, ApiError> {
         self.config
@@ -244,7 +261,11 @@ fn fresh_dedup_key() -> String {
 async fn pagerduty(State(app): State<SharedState>, body: Body) -> Response {
     let received = Instant::now();
     let result = async {
-        let bytes = read_body(body).await?;
+        let bytes = app.read_body(body).await?;
+        // An unknown key is refused before the body is parsed whole.
+        if let Some(key) = ingest::pagerduty_routing_key(&bytes) {
+            app.integration(&key, IntegrationKind::PagerDuty)?;
+        }
         let now = crate::writer::now();
         let parsed = ingest::parse_pagerduty(&bytes, now, &mut fresh_dedup_key)
             .map_err(ApiError::from_ingest)?;
@@ -301,7 +322,7 @@ async fn alertmanager_api(
     let result = async {
         let key = bearer(&headers).ok_or_else(ApiError::unknown_integration)?;
         let integration = app.integration(key, IntegrationKind::Alertmanager)?;
-        let bytes = read_body(body).await?;
+        let bytes = app.read_body(body).await?;
         let events = ingest::parse_alertmanager_api(&bytes, crate::writer::now())
             .map_err(ApiError::from_ingest)?;
         app.ingest(integration, kind, &bytes, events, received).await
@@ -368,7 +389,7 @@ async fn hook_for(
 ) -> Result<Response, ApiError> {
     let result = async {
         let integration = integration?;
-        let bytes = read_body(body).await?;
+        let bytes = app.read_body(body).await?;
         let now = crate::writer::now();
         let events = parse_hook(source_kind, &bytes, now).map_err(ApiError::from_ingest)?;
         app.ingest(integration, source_kind, &bytes, events, received).await
@@ -669,7 +690,7 @@ async fn api_command(
 ) -> Result<Json<Value>, ApiError> {
     let actor = require_admin(app, headers)?;
     let id = incident_id(path)?;
-    empty_object(&read_body(body).await?)?;
+    empty_object(&app.read_body(body).await?)?;
     Ok(Json(incident_command(app, id, command(id, actor)).await?))
 }
 
@@ -744,7 +765,7 @@ async fn add_note(
 ) -> Result<Response, ApiError> {
     let actor = require_admin(&app, &headers)?;
     let id = incident_id(path)?;
-    let bytes = read_body(body).await?;
+    let bytes = app.read_body(body).await?;
     let note: NoteBody = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::bad_request("invalid_json", format!("body: {e}")))?;
     let answer = note_command(&app, id, actor, note.text).await?;

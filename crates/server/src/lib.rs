@@ -6,6 +6,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod import;
+pub mod listen;
 pub mod metrics;
 pub mod oncall;
 pub mod replay;
@@ -52,6 +53,9 @@ pub struct ServeOptions {
     pub admin_token: Option<String>,
     /// The integrations' own settings (SNS verification, EventBridge key header), from `config::load_all`.
     pub integrations: config::IntegrationSettings,
+    /// How long a client may take to send a request's head, and then its
+    /// body ([`listen::DEFAULT_READ_TIMEOUT`] unless told otherwise).
+    pub read_timeout: std::time::Duration,
 }
 
 /// Worker threads for the runtime that serves `database` on a machine of
@@ -108,6 +112,7 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
         demo: options.demo,
         integrations: Arc::new(options.integrations),
         sns,
+        read_timeout: options.read_timeout,
     });
 
     let listener = tokio::net::TcpListener::bind(options.listen)
@@ -129,15 +134,15 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     }
     let stopping = Arc::new(tokio::sync::Notify::new());
     let signalled = stopping.clone();
-    let server =
-        axum::serve(listener, http::router(state.clone())).with_graceful_shutdown(async move {
-            shutdown().await;
-            signalled.notify_one();
-        });
+    let router = http::router(state.clone());
+    let server = listen::serve(listener, router, options.read_timeout, async move {
+        shutdown().await;
+        signalled.notify_one();
+    });
     // Requests in flight get their answers; the NOC pages' live streams
     // never end on their own, so draining is given a bound.
     tokio::select! {
-        served = server => served.map_err(ServeError::Serve)?,
+        () = server => {}
         // Only a panic ends the loop while it is served: without it no
         // event can be taken in, so the server stops rather than answer
         // 503 to everything.

@@ -11,7 +11,7 @@ use domain::{SilenceId, TenantId, Timestamp};
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
-use crate::http::{QueryMap, SharedState, query_params, read_body, require_admin, store_error, ts};
+use crate::http::{QueryMap, SharedState, query_params, require_admin, store_error, ts};
 use crate::writer::{Command, WriteError};
 
 /// The longest silence accepted: longer ones are maintenance, which belongs in the config.
@@ -80,7 +80,7 @@ pub async fn create(
     body: Body,
 ) -> Result<Response, ApiError> {
     let actor = require_admin(&app, &headers)?;
-    let bytes = read_body(body).await?;
+    let bytes = app.read_body(body).await?;
     let body: NewSilenceBody = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::bad_request("invalid_json", format!("body: {e}")))?;
     let now = crate::writer::now();

@@ -47,7 +47,7 @@ use serde_json::{Value, json};
 use store::{AuditEntry, CommitBatch};
 
 use crate::error::ApiError;
-use crate::http::{QueryMap, SharedState, query_params, read_body, require_admin, store_error, ts};
+use crate::http::{QueryMap, SharedState, query_params, require_admin, store_error, ts};
 
 /// Fetched signing certificates kept in memory; past this many the cache starts over.
 const MAX_CACHED_CERTIFICATES: usize = 64;
@@ -370,7 +370,7 @@ pub(crate) async fn hook(
         let Path(key) = path.map_err(|e| ApiError::bad_request("invalid_path", e.body_text()))?;
         let (index, integration) = app.integration_at(&key, IntegrationKind::Sns)?;
         let endpoint = app.sns.endpoint(index).ok_or_else(ApiError::unknown_integration)?;
-        let bytes = read_body(body).await?;
+        let bytes = app.read_body(body).await?;
         let now = crate::writer::now();
         let raw = header(&headers, "x-amz-sns-rawdelivery")?
             .is_some_and(|value| value.trim().eq_ignore_ascii_case("true"));

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use store::{DeliveryStatus, IncidentFilter};
 
 use crate::error::ApiError;
-use crate::http::{SharedState, incident_id, read_body, store_error, token_matches};
+use crate::http::{SharedState, incident_id, store_error, token_matches};
 use crate::writer::Command;
 
 const COOKIE: &str = "watchfloor_session";
@@ -561,7 +561,7 @@ async fn ui_note(
     }
     same_site(&headers)?;
     let id = incident_id(path)?;
-    let bytes = read_body(body).await?;
+    let bytes = app.read_body(body).await?;
     let text = form_field(&bytes, "text").unwrap_or_default();
     crate::http::note_command(&app, id, ui_actor(&app), text).await?;
     Ok(Redirect::to(&format!("/incidents/{id}")).into_response())
@@ -600,7 +600,7 @@ fn sign_in(app: &SharedState, token: &str) -> Response {
 }
 
 async fn login(State(app): State<SharedState>, body: Body) -> Result<Response, ApiError> {
-    let bytes = read_body(body).await?;
+    let bytes = app.read_body(body).await?;
     let token = form_field(&bytes, "token").unwrap_or_default();
     Ok(sign_in(&app, &token))
 }

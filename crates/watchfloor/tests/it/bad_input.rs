@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 
 use crate::harness::{
     ALERTMANAGER_KEY, App, GENERIC_KEY, PAGERDUTY_KEY, config_yaml, rfc3339_from_now, spawn_app,
+    spawn_app_with_args,
 };
 
 /// Just over the 4 MiB body limit.
@@ -414,4 +415,56 @@ fn nul_characters_are_refused_with_the_field_named_and_change_nothing() {
     // The same requests without it go through.
     let events = json!({"events": [{"dedup_key": "nul", "summary": "Disk full"}]});
     app.post_json(&generic, &events).expect_status(202, "the same event without NUL");
+}
+
+/// What a raw connection reads until the server closes it (or 10 s pass),
+/// and how long that took.
+fn read_until_closed(stream: &mut std::net::TcpStream) -> (String, std::time::Duration) {
+    use std::io::Read as _;
+    let started = std::time::Instant::now();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).expect("a read timeout");
+    let mut read = Vec::new();
+    let mut buffer = [0_u8; 4096];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => read.extend_from_slice(&buffer[..n]),
+            Err(error) if error.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(error) => panic!("the server kept the connection open: {error}"),
+        }
+    }
+    (String::from_utf8_lossy(&read).into_owned(), started.elapsed())
+}
+
+/// A client that stalls holds nothing for long: a request head that has not
+/// arrived within the read timeout (half a request line, or nothing at all)
+/// closes its connection, and a body that has not gets a 408, while the
+/// server answers everyone else as usual and keeps nothing of them.
+#[test]
+fn stalled_clients_are_cut_off_after_the_read_timeout() {
+    use std::io::Write as _;
+    let app = spawn_app_with_args(&config_yaml(&[], None), &["--read-timeout", "1s"]);
+    let before = app.stats();
+    let connect = || std::net::TcpStream::connect(&app.addr).expect("connecting");
+    let mut half_head = connect();
+    half_head.write_all(b"POST /v2/enqueue HT").expect("writing");
+    let mut nothing = connect();
+    let mut half_body = connect();
+    let head = format!(
+        "POST /hooks/generic/{GENERIC_KEY} HTTP/1.1\r\nHost: {}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"events\": [",
+        app.addr
+    );
+    half_body.write_all(head.as_bytes()).expect("writing");
+    app.get("/healthz").expect_status(200, "others are answered meanwhile");
+
+    let (answer, took) = read_until_closed(&mut half_body);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("\"request_timeout\""), "{answer}");
+    assert!(took >= std::time::Duration::from_millis(800), "not before the timeout: {took:?}");
+    for (what, stream) in [("half a head", &mut half_head), ("nothing", &mut nothing)] {
+        let (answer, _) = read_until_closed(stream);
+        assert!(!answer.contains("HTTP/1.1 2"), "{what}: {answer}");
+    }
+    assert_eq!(app.stats(), before, "the stalled requests changed the store");
 }

@@ -122,6 +122,8 @@ pub struct App {
     stderr_thread: Option<JoinHandle<()>>,
     client: reqwest::blocking::Client,
     log_level: &'static str,
+    /// More arguments for `serve`, after the harness's own.
+    args: Vec<String>,
 }
 
 /// Starts `watchfloor serve --config` with this configuration on a fresh database.
@@ -138,6 +140,15 @@ pub fn spawn_app_logging(config_yaml: &str, level: &'static str) -> App {
     let config = dir.path().join("watchfloor.yaml");
     std::fs::write(&config, config_yaml).expect("writing the config file");
     App::start_with(Mode::Config(config), dir, level)
+}
+
+/// Like [`spawn_app`], with more arguments for `serve`.
+pub fn spawn_app_with_args(config_yaml: &str, args: &[&str]) -> App {
+    let dir = tempfile::tempdir().expect("creating a temp dir");
+    let config = dir.path().join("watchfloor.yaml");
+    std::fs::write(&config, config_yaml).expect("writing the config file");
+    let mode = Mode::Config(config);
+    App::start_configured(mode, dir, "warn", args.iter().map(|a| (*a).to_owned()).collect())
 }
 
 /// Starts `watchfloor serve --demo` (demo tenants, synthetic events) on a fresh database.
@@ -160,6 +171,15 @@ impl App {
     }
 
     fn start_with(mode: Mode, dir: tempfile::TempDir, log_level: &'static str) -> App {
+        Self::start_configured(mode, dir, log_level, Vec::new())
+    }
+
+    fn start_configured(
+        mode: Mode,
+        dir: tempfile::TempDir,
+        log_level: &'static str,
+        args: Vec<String>,
+    ) -> App {
         let database = choose_database();
         let mut app = App {
             base: String::new(),
@@ -172,6 +192,7 @@ impl App {
             stderr_thread: None,
             client: http_client(),
             log_level,
+            args,
         };
         app.start();
         app
@@ -227,6 +248,7 @@ impl App {
         }
         command
             .args(["--listen", "127.0.0.1:0"])
+            .args(&self.args)
             .env("WATCHFLOOR_ADMIN_TOKEN", ADMIN_TOKEN)
             .env("WATCHFLOOR_LOG", self.log_level)
             .env_remove("WATCHFLOOR_CONFIG")
