@@ -114,6 +114,30 @@ pub struct Link {
     pub text: Option<String>,
 }
 
+/// How much one event may carry in labels and annotations. Every active
+/// alert keeps its labels in memory, and each label value is part of what
+/// identifies it; these bound what one alert costs, well above what
+/// Prometheus, CloudWatch or Azure send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventLimits {
+    /// Labels, and annotations, each.
+    pub entries: usize,
+    /// A label's or annotation's name.
+    pub name_bytes: usize,
+    pub label_value_bytes: usize,
+    /// Annotations hold prose (a description, a runbook's text).
+    pub annotation_value_bytes: usize,
+}
+
+impl EventLimits {
+    pub const DEFAULT: EventLimits = EventLimits {
+        entries: 128,
+        name_bytes: 256,
+        label_value_bytes: 4096,
+        annotation_value_bytes: 64 * 1024,
+    };
+}
+
 /// One normalised event. The tenant and service are not here: they come from
 /// the integration key the event arrived with, never from the payload.
 #[derive(Debug, Clone, PartialEq)]
@@ -161,6 +185,47 @@ impl Event {
             links: Vec::new(),
             resources: Vec::new(),
         }
+    }
+
+    /// Why this event cannot be kept as it is, said for the sender: over
+    /// [`EventLimits`] ([`Event::over_limits`]), or U+0000 in a field
+    /// ([`Event::nul_field`]). `None` when it can.
+    pub fn unstorable(&self) -> Option<String> {
+        self.over_limits().or_else(|| {
+            let field = self.nul_field()?;
+            Some(format!("{field} holds U+0000 (NUL), which Watchfloor does not store"))
+        })
+    }
+
+    /// What of this event is over [`EventLimits`], said for the sender:
+    /// `labels: 130 of them, at most 128`, `labels.big: 9000 bytes, at
+    /// most 4096`. `None` when it is within them.
+    pub fn over_limits(&self) -> Option<String> {
+        let limits = EventLimits::DEFAULT;
+        for (map, labels, max_value) in [
+            ("labels", &self.labels, limits.label_value_bytes),
+            ("annotations", &self.annotations, limits.annotation_value_bytes),
+        ] {
+            if labels.len() > limits.entries {
+                let count = labels.len();
+                return Some(format!("{map}: {count} of them, at most {}", limits.entries));
+            }
+            for (name, value) in labels {
+                if name.len() > limits.name_bytes {
+                    let shown: String = name.chars().take(40).collect();
+                    return Some(format!(
+                        "{map}: the name {shown:?}… is {} bytes, at most {}",
+                        name.len(),
+                        limits.name_bytes
+                    ));
+                }
+                if value.len() > max_value {
+                    let size = value.len();
+                    return Some(format!("{map}.{name}: {size} bytes, at most {max_value}"));
+                }
+            }
+        }
+        None
     }
 
     /// The first field holding U+0000 (NUL), which no store keeps in text
@@ -301,6 +366,31 @@ mod tests {
         assert_eq!(fp, label_fingerprint(&b));
         b.insert("instance".into(), "db2".into());
         assert_ne!(fp, label_fingerprint(&b));
+    }
+
+    #[test]
+    fn over_limits_names_what_is_over() {
+        let limits = EventLimits::DEFAULT;
+        let mut event = Event::trigger("k", "s");
+        event.labels.insert("v".into(), "x".repeat(limits.label_value_bytes));
+        event.annotations.insert("d".into(), "x".repeat(limits.annotation_value_bytes));
+        event.labels.insert("n".repeat(limits.name_bytes), "x".into());
+        assert_eq!(event.over_limits(), None, "at the limits");
+
+        let mut long_value = event.clone();
+        long_value.labels.insert("v".into(), "x".repeat(limits.label_value_bytes + 1));
+        assert_eq!(long_value.over_limits().as_deref(), Some("labels.v: 4097 bytes, at most 4096"));
+        let mut long_name = event.clone();
+        long_name.annotations.insert("a".repeat(limits.name_bytes + 1), String::new());
+        let said = long_name.over_limits().unwrap_or_default();
+        assert!(said.starts_with("annotations: the name \"aaaa"), "{said}");
+        assert!(said.ends_with("is 257 bytes, at most 256"), "{said}");
+        let mut many = event;
+        for i in 0..limits.entries {
+            many.labels.insert(format!("l{i}"), String::new());
+        }
+        let said = many.over_limits().unwrap_or_default();
+        assert!(said.starts_with("labels: ") && said.ends_with("of them, at most 128"), "{said}");
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub use config::{
     Grouping, Integration, IntegrationKind, PriorityMatrix, Service, SlaTarget, Tenant, Tier,
     UsersAffected,
 };
-pub use event::{Event, EventAction, InsufficientData, Labels, Link, SourceKind};
+pub use event::{Event, EventAction, EventLimits, InsufficientData, Labels, Link, SourceKind};
 pub use ids::{
     AlertId, ChannelId, EscalationPolicyId, IdError, IncidentId, IntegrationKey, ScheduleId,
     ServiceId, SilenceId, TenantId, UserId,

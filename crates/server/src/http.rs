@@ -182,7 +182,7 @@ impl AppState {
         let text = std::str::from_utf8(body).map_err(|e| {
             ApiError::bad_request("invalid_json", format!("body is not UTF-8: {e}"))
         })?;
-        refuse_nul(&events)?;
+        refuse_unstorable(&events)?;
         self.metrics.add(
             "watchfloor_events_received_total",
             &[("kind", source_kind.as_str())],
@@ -211,18 +211,42 @@ impl AppState {
     }
 }
 
-/// Refuses a batch in which an event holds U+0000 (NUL), which the store
-/// cannot keep: on PostgreSQL it would fail the commit of every request
-/// batched with it.
-pub(crate) fn refuse_nul(events: &[domain::Event]) -> Result<(), ApiError> {
+/// Bodies larger than this are parsed on the blocking pool rather than on
+/// the worker that serves requests: a batch of a few hundred alerts takes
+/// milliseconds to parse, a 4 MiB one about a second, and the worker would
+/// answer no one else meanwhile (on SQLite the runtime has one). An
+/// Alertmanager batch of 100 alerts is about 45 KiB.
+const PARSE_INLINE_MAX_BYTES: usize = 64 * 1024;
+
+/// `parse(bytes)`, on the blocking pool when `bytes` is large.
+async fn parse_aside<T: Send + 'static>(
+    bytes: &Bytes,
+    parse: impl FnOnce(&[u8]) -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    if bytes.len() <= PARSE_INLINE_MAX_BYTES {
+        return Ok(parse(bytes));
+    }
+    let bytes = bytes.clone();
+    tokio::task::spawn_blocking(move || parse(&bytes)).await.map_err(|error| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("parsing the body failed: {error}"),
+        )
+    })
+}
+
+/// Refuses a batch in which an event cannot be kept as it is: one over
+/// [`domain::EventLimits`], or holding U+0000 (NUL), which the store
+/// cannot keep (on PostgreSQL it would fail the commit of every request
+/// batched with it). Each such event is named by its index.
+pub(crate) fn refuse_unstorable(events: &[domain::Event]) -> Result<(), ApiError> {
     let details: Vec<Value> = events
         .iter()
         .enumerate()
         .filter_map(|(index, event)| {
-            let field = event.nul_field()?;
-            Some(json!({"index": index, "message": format!(
-                "event {index}: {field} holds U+0000 (NUL), which Watchfloor does not store"
-            )}))
+            let why = event.unstorable()?;
+            Some(json!({"index": index, "message": format!("event {index}: {why}")}))
         })
         .collect();
     if details.is_empty() {
@@ -230,11 +254,7 @@ pub(crate) fn refuse_nul(events: &[domain::Event]) -> Result<(), ApiError> {
     }
     let mut error = ApiError::bad_request(
         "invalid_items",
-        format!(
-            "{} of {} events hold U+0000 (NUL); send the batch again without it",
-            details.len(),
-            events.len()
-        ),
+        format!("{} of {} events cannot be stored as sent; see items", details.len(), events.len()),
     );
     error.details = details;
     Err(error)
@@ -267,8 +287,10 @@ async fn pagerduty(State(app): State<SharedState>, body: Body) -> Response {
             app.integration(&key, IntegrationKind::PagerDuty)?;
         }
         let now = crate::writer::now();
-        let parsed = ingest::parse_pagerduty(&bytes, now, &mut fresh_dedup_key)
-            .map_err(ApiError::from_ingest)?;
+        let parsing = parse_aside(&bytes, move |body| {
+            ingest::parse_pagerduty(body, now, &mut fresh_dedup_key)
+        });
+        let parsed = parsing.await?.map_err(ApiError::from_ingest)?;
         let integration = app.integration(&parsed.routing_key, IntegrationKind::PagerDuty)?;
         let dedup_key = parsed.event.dedup_key.clone();
         app.ingest(integration, SourceKind::PagerDuty, &bytes, vec![parsed.event], received)
@@ -323,8 +345,9 @@ async fn alertmanager_api(
         let key = bearer(&headers).ok_or_else(ApiError::unknown_integration)?;
         let integration = app.integration(key, IntegrationKind::Alertmanager)?;
         let bytes = app.read_body(body).await?;
-        let events = ingest::parse_alertmanager_api(&bytes, crate::writer::now())
-            .map_err(ApiError::from_ingest)?;
+        let now = crate::writer::now();
+        let parsed = parse_aside(&bytes, move |body| ingest::parse_alertmanager_api(body, now));
+        let events = parsed.await?.map_err(ApiError::from_ingest)?;
         app.ingest(integration, kind, &bytes, events, received).await
     }
     .await;
@@ -391,7 +414,8 @@ async fn hook_for(
         let integration = integration?;
         let bytes = app.read_body(body).await?;
         let now = crate::writer::now();
-        let events = parse_hook(source_kind, &bytes, now).map_err(ApiError::from_ingest)?;
+        let parsed = parse_aside(&bytes, move |body| parse_hook(source_kind, body, now)).await?;
+        let events = parsed.map_err(ApiError::from_ingest)?;
         app.ingest(integration, source_kind, &bytes, events, received).await
     }
     .await;

@@ -250,12 +250,12 @@ async fn import_file(target: &Target<'_>, path: &Path) -> FileReport {
     };
     report.records = records.len();
     report.read_only = records.iter().filter(|r| r.read_only).count();
-    if let Some((index, field)) =
-        records.iter().enumerate().find_map(|(i, r)| Some((i, r.event.nul_field()?)))
-    {
-        report.error = Some(format!(
-            "Records[{index}]: {field} holds U+0000 (NUL), which Watchfloor does not store"
-        ));
+    let unstorable = records.iter().enumerate().find_map(|(index, record)| {
+        let why = record.event.unstorable()?;
+        Some(format!("Records[{index}]: {why}"))
+    });
+    if let Some(why) = unstorable {
+        report.error = Some(why);
         return report;
     }
     let mut seen = HashSet::with_capacity(records.len());

@@ -169,3 +169,28 @@ fn v2_api_refuses_bad_credentials_and_rejects_a_batch_with_one_bad_alert_whole()
     not_an_array.expect_error(400, "an object instead of an array");
     assert_eq!(app.stats(), before);
 }
+
+/// A batch too large to parse on the worker that serves requests (over
+/// 64 KiB) is parsed beside it, with the same answers: all of a valid
+/// batch taken, a batch with one bad alert refused whole and that alert
+/// named.
+#[test]
+fn large_batches_are_taken_and_refused_as_small_ones_are() {
+    let app = spawn_app(&config_yaml(&["alertname"], None));
+    let mut alerts: Vec<Value> =
+        (0..600).map(|n| api_alert("NodeDown", &format!("node-{n:03}:9100"), None)).collect();
+    let body = serde_json::to_vec(&alerts).expect("serialise");
+    assert!(body.len() > 64 * 1024, "{} bytes", body.len());
+    let reply = post_alerts(&app, Some(ALERTMANAGER_KEY), &Value::Array(alerts.clone()));
+    let answer = reply.expect_status(200, "600 alerts").json();
+    assert_eq!(answer["alerts"], 600, "{answer}");
+    let incident = app.incidents("")[0]["id"].as_i64().expect("an incident");
+    assert_eq!(app.incident(incident)["alert_count"], 600);
+
+    let before = app.stats();
+    alerts[417]["labels"] = json!({});
+    let reply = post_alerts(&app, Some(ALERTMANAGER_KEY), &Value::Array(alerts));
+    let error = reply.expect_error(400, "one bad alert of 600");
+    assert_eq!(error["error"]["items"][0]["index"], 417, "{error}");
+    assert_eq!(app.stats(), before, "nothing of the refused batch");
+}

@@ -468,3 +468,28 @@ fn stalled_clients_are_cut_off_after_the_read_timeout() {
     }
     assert_eq!(app.stats(), before, "the stalled requests changed the store");
 }
+
+/// Labels and annotations have bounds (names 256 bytes, label values 4 KiB,
+/// annotation values 64 KiB, 128 of each): an event over them is refused
+/// with a 400 that says which and by how much, and changes nothing.
+#[test]
+fn labels_over_their_limits_are_refused_and_change_nothing() {
+    let app = seeded_app();
+    let generic = format!("/hooks/generic/{GENERIC_KEY}");
+    let with_labels = |labels: Value| {
+        json_bytes(&json!({"events": [{"dedup_key": "big", "summary": "Big", "labels": labels}]}))
+    };
+    let error =
+        refused(&app, "a long value", &generic, with_labels(json!({"big": "x".repeat(4097)})), 400);
+    let said = error["error"]["items"][0]["message"].as_str().unwrap_or("");
+    assert_eq!(said, "event 0: labels.big: 4097 bytes, at most 4096", "{error}");
+    let many: serde_json::Map<String, Value> =
+        (0..129).map(|i| (format!("l{i}"), json!("v"))).collect();
+    let error = refused(&app, "many labels", &generic, with_labels(Value::Object(many)), 400);
+    let said = error["error"]["items"][0]["message"].as_str().unwrap_or("");
+    assert_eq!(said, "event 0: labels: 129 of them, at most 128", "{error}");
+
+    let at_the_limit = with_labels(json!({"big": "x".repeat(4096)}));
+    let reply = app.post_raw(&generic, at_the_limit, &[("content-type", "application/json")]);
+    reply.expect_status(202, "a value at the limit");
+}
