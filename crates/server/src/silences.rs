@@ -18,6 +18,11 @@ use crate::writer::{Command, WriteError};
 pub const MAX_SILENCE: std::time::Duration = std::time::Duration::from_secs(90 * 86_400);
 /// Silences listed at most.
 const LIST_LIMIT: i64 = 1000;
+/// Bounds of a new silence: a name, a sentence or a paragraph, and what a
+/// silence needs to say what it holds.
+const MAX_CREATED_BY_CHARS: usize = 256;
+const MAX_COMMENT_CHARS: usize = 4096;
+const MAX_MATCHERS: usize = 64;
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -90,6 +95,15 @@ pub async fn create(
         return Err(invalid(format!(
             "{field}: holds U+0000 (NUL), which Watchfloor does not store"
         )));
+    }
+    let bounds = [
+        ("created_by", body.created_by.chars().count(), MAX_CREATED_BY_CHARS),
+        ("comment", body.comment.chars().count(), MAX_COMMENT_CHARS),
+        ("matchers", body.matchers.len(), MAX_MATCHERS),
+    ];
+    if let Some((field, count, max)) = bounds.into_iter().find(|(_, count, max)| count > max) {
+        let unit = if field == "matchers" { "of them" } else { "characters" };
+        return Err(invalid(format!("{field}: {count} {unit}, at most {max}")));
     }
     let tenant = TenantId::parse(&body.tenant).map_err(|e| invalid(format!("tenant: {e}")))?;
     let matchers = body

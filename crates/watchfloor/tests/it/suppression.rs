@@ -521,3 +521,32 @@ fn a_flapping_alert_pages_once_with_reason_flapping() {
         assert_timeline_has(&app, *earlier, "resolved", &["no page sent"]);
     }
 }
+
+/// A silence's free text and its matchers have bounds; over one, it is
+/// refused with the field and the bound named, and nothing is created.
+#[test]
+fn a_silence_over_its_bounds_is_refused_with_the_bound_named() {
+    let receiver = Receiver::start(&[], 200);
+    let app = spawn_app(&config(&receiver.url("/hook"), GROUP_NOW, ""));
+    let silence = |matchers: Vec<String>, created_by: String, comment: String| {
+        json!({"tenant": "acme", "matchers": matchers, "duration": "1h",
+               "created_by": created_by, "comment": comment})
+    };
+    let site = || vec!["site=fra".to_owned()];
+    let cases = [
+        (silence(site(), "a".repeat(257), "ok".into()), "created_by: 257 characters, at most 256"),
+        (silence(site(), "ana".into(), "é".repeat(4097)), "comment: 4097 characters, at most 4096"),
+        (
+            silence((0..65).map(|n| format!("l{n}=v")).collect(), "ana".into(), "ok".into()),
+            "matchers: 65 of them, at most 64",
+        ),
+    ];
+    for (body, said) in cases {
+        let error = app.api_post("/api/v1/silences", &body).expect_error(400, said);
+        assert_eq!(error["error"]["message"], said, "{error}");
+    }
+    let at_bounds = silence(site(), "a".repeat(256), "é".repeat(4096));
+    app.api_post("/api/v1/silences", &at_bounds).expect_status(201, "at the bounds");
+    let all = app.api_get("/api/v1/silences?state=all").expect_status(200, "GET silences").json();
+    assert_eq!(all["silences"].as_array().map(Vec::len), Some(1), "only the one within: {all}");
+}
