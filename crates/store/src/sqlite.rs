@@ -26,8 +26,13 @@ use crate::write::{self, Dialect, PayloadIds, WriteTx};
 
 /// Reads: a few connections (writes have [`Writer`]).
 const MAX_CONNECTIONS: u32 = 4;
-/// How long a statement waits for another connection's write lock.
+/// How long a read waits for a lock another connection holds.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long the writer waits for another process's write lock before its
+/// commit fails (every request it holds answered 503, the state reloaded):
+/// `watchfloor import` holds it for a whole file, 2.5 s for 100,000 records
+/// here, longer on a slower disk.
+const WRITER_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Statements the writer keeps prepared: every chunk size of every insert.
 const STATEMENT_CACHE: usize = 128;
 /// The writer's `PRAGMA cache_size` in KiB (negative: a size, not a page
@@ -97,7 +102,7 @@ impl Writer {
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        connection.busy_timeout(BUSY_TIMEOUT)?;
+        connection.busy_timeout(WRITER_BUSY_TIMEOUT)?;
         // The same settings as the pool's connections (WAL is the file's own),
         // and statement journals in memory: a multi-row statement inside a
         // transaction journals the pages it changes so that it alone can be
