@@ -86,8 +86,20 @@ pub(crate) fn kind_of(value: &Value) -> &'static str {
     }
 }
 
-/// `parent.key`, or `parent["odd key"]` when the key is not a plain identifier.
+/// Longest key a path shows whole; a longer one is cut, so that an error
+/// about it does not echo a body's worth of key back.
+const MAX_PATH_KEY_CHARS: usize = 64;
+
+/// `parent.key`, or `parent["odd key"]` when the key is not a plain
+/// identifier; a key over [`MAX_PATH_KEY_CHARS`] is shown cut, `"abc…"`.
 pub(crate) fn join(parent: &str, key: &str) -> String {
+    let cut;
+    let key = if key.chars().count() > MAX_PATH_KEY_CHARS {
+        cut = format!("{}…", key.chars().take(MAX_PATH_KEY_CHARS).collect::<String>());
+        cut.as_str()
+    } else {
+        key
+    };
     let plain = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     match (parent.is_empty(), plain) {
         (true, true) => key.to_owned(),

@@ -476,9 +476,19 @@ pub(crate) fn incident_id(
     path: Result<Path<String>, PathRejection>,
 ) -> Result<IncidentId, ApiError> {
     let Path(raw) = path.map_err(|e| ApiError::bad_request("invalid_path", e.body_text()))?;
-    raw.parse::<i64>().ok().filter(|id| *id > 0).map(IncidentId).ok_or_else(|| {
+    canonical_id(&raw).map(IncidentId).ok_or_else(|| {
         ApiError::bad_request("invalid_id", format!("{raw:?} is not an incident id"))
     })
+}
+
+/// A positive id written as ids are shown: digits only, no leading zero
+/// (`i64`'s own parsing takes `+7` and `007` for 7).
+pub(crate) fn canonical_id(raw: &str) -> Option<i64> {
+    let digits = !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit());
+    if !digits || raw.starts_with('0') {
+        return None;
+    }
+    raw.parse().ok()
 }
 
 pub fn ts(at: domain::Timestamp) -> String {
@@ -586,9 +596,14 @@ pub(crate) fn query_params(
 ) -> Result<BTreeMap<String, String>, ApiError> {
     let Query(params) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
     if let Some(unknown) = params.keys().find(|k| !allowed.contains(&k.as_str())) {
+        let expected = if allowed.is_empty() {
+            "this endpoint takes none".to_owned()
+        } else {
+            format!("expected one of {}", allowed.join(", "))
+        };
         return Err(ApiError::bad_request(
             "invalid_query",
-            format!("unknown query parameter {unknown:?}; expected one of {}", allowed.join(", ")),
+            format!("unknown query parameter {unknown:?}; {expected}"),
         ));
     }
     Ok(params)
@@ -741,6 +756,28 @@ async fn resolve(
         .await
 }
 
+/// A request body that must be a JSON object, read into `T`. A derived
+/// `Deserialize` takes an array too, its fields by position; refused here.
+pub(crate) fn object_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.trim_ascii_start().first() != Some(&b'{') {
+        let value: Result<Value, _> = serde_json::from_slice(bytes);
+        let found = match value {
+            Ok(Value::Array(_)) => "an array",
+            Ok(Value::String(_)) => "a string",
+            Ok(Value::Number(_)) => "a number",
+            Ok(Value::Bool(_)) => "a boolean",
+            Ok(Value::Null) => "null",
+            Ok(Value::Object(_)) | Err(_) => "no JSON object",
+        };
+        return Err(ApiError::bad_request(
+            "invalid_json",
+            format!("body: expected a JSON object, found {found}"),
+        ));
+    }
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_request("invalid_json", format!("body: {e}")))
+}
+
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NoteBody {
@@ -790,8 +827,7 @@ async fn add_note(
     let actor = require_admin(&app, &headers)?;
     let id = incident_id(path)?;
     let bytes = app.read_body(body).await?;
-    let note: NoteBody = serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::bad_request("invalid_json", format!("body: {e}")))?;
+    let note: NoteBody = object_body(&bytes)?;
     let answer = note_command(&app, id, actor, note.text).await?;
     Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
@@ -900,8 +936,10 @@ async fn export_events(
 async fn stats(
     State(app): State<SharedState>,
     headers: HeaderMap,
+    query: QueryMap,
 ) -> Result<Json<Value>, ApiError> {
     require_admin(&app, &headers)?;
+    query_params(query, &[])?;
     let counts = app.store.counts().await.map_err(store_error)?;
     Ok(Json(json!({
         "store": app.store.engine_name(),

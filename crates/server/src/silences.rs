@@ -86,8 +86,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let actor = require_admin(&app, &headers)?;
     let bytes = app.read_body(body).await?;
-    let body: NewSilenceBody = serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::bad_request("invalid_json", format!("body: {e}")))?;
+    let body: NewSilenceBody = crate::http::object_body(&bytes)?;
     let now = crate::writer::now();
     let texts = [("created_by", &body.created_by), ("comment", &body.comment)];
     let mut named = texts.into_iter().chain(body.matchers.iter().map(|m| ("matchers", m)));
@@ -183,9 +182,7 @@ pub async fn list(
 
 fn silence_id(path: Result<Path<String>, PathRejection>) -> Result<SilenceId, ApiError> {
     let Path(text) = path.map_err(|_| invalid("silence id: expected a number"))?;
-    text.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
+    crate::http::canonical_id(&text)
         .map(SilenceId)
         .ok_or_else(|| invalid(format!("silence id: expected a positive number, got {text:?}")))
 }

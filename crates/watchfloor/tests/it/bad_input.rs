@@ -493,3 +493,36 @@ fn labels_over_their_limits_are_refused_and_change_nothing() {
     let reply = app.post_raw(&generic, at_the_limit, &[("content-type", "application/json")]);
     reply.expect_status(202, "a value at the limit");
 }
+
+/// Ids are taken only as they are shown (`01` and `+1` are not incident 1),
+/// every endpoint refuses query parameters it does not take, a body of the
+/// wrong shape is told what shape to have, and an error does not echo a
+/// body's worth of a key back.
+#[test]
+fn ids_queries_shapes_and_long_keys_get_plain_answers() {
+    let app = seeded_app();
+    let id = app.incidents("")[0]["id"].as_i64().expect("the seeded incident");
+    for raw in [format!("0{id}"), format!("+{id}")] {
+        let path = format!("/api/v1/incidents/{raw}/acknowledge");
+        let error = app.api_post(&path, &json!({})).expect_error(400, &raw);
+        assert_eq!(error["error"]["code"], "invalid_id", "{error}");
+        app.api_get(&format!("/api/v1/silences/{raw}")).expect_error(400, &raw);
+    }
+    let error = app.api_get("/api/v1/stats?zz=1").expect_error(400, "an unknown parameter");
+    assert!(error["error"]["message"].as_str().unwrap_or("").contains("takes none"), "{error}");
+
+    let notes = format!("/api/v1/incidents/{id}/notes");
+    let error = app.api_post(&notes, &json!(["text"])).expect_error(400, "a note as an array");
+    let said = error["error"]["message"].as_str().unwrap_or("");
+    assert_eq!(said, "body: expected a JSON object, found an array", "{error}");
+    let error = app.api_post(&notes, &json!({"text": 7})).expect_error(400, "a number for text");
+    let said = error["error"]["message"].as_str().unwrap_or("");
+    assert!(!said.contains("NoteBody"), "{said}");
+
+    let long_key = "k".repeat(100_000);
+    let events = json!({"events": [{"dedup_key": "a", "summary": "s", long_key: 1}]});
+    let generic = format!("/hooks/generic/{GENERIC_KEY}");
+    let error = refused(&app, "a long unknown key", &generic, json_bytes(&events), 400);
+    let text = error.to_string();
+    assert!(text.len() < 2_000 && text.contains(&format!("{}…", "k".repeat(64))), "{text}");
+}
