@@ -18,8 +18,12 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-/// The read timeout `serve` takes unless told otherwise.
-pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// The read timeout `serve` takes unless told otherwise: nginx's keep-alive
+/// default. A kept-alive connection idle this long is closed too, and a
+/// client that sends on it just as it closes sees its request fail: clients
+/// that post every 15, 30 or 60 seconds (Prometheus's evaluation intervals)
+/// reuse their connection well before, or find it closed well after.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(75);
 
 /// Serves `router` on `listener` until `shutdown` completes; then stops
 /// accepting, lets each connection finish the request it is on, and returns

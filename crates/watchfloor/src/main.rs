@@ -132,9 +132,10 @@ struct ServeArgs {
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     log_format: String,
     /// How long a client may take to send a request's head, and then its
-    /// body, before the connection is closed (head) or answered 408 (body).
-    #[arg(long, default_value = "30s", env = "WATCHFLOOR_READ_TIMEOUT", value_parser = read_timeout)]
-    read_timeout: std::time::Duration,
+    /// body, before the connection is closed (head) or answered 408 (body);
+    /// default 75s.
+    #[arg(long, env = "WATCHFLOOR_READ_TIMEOUT", value_parser = read_timeout)]
+    read_timeout: Option<std::time::Duration>,
 }
 
 fn read_timeout(text: &str) -> Result<std::time::Duration, String> {
@@ -316,7 +317,7 @@ fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
         demo: args.demo,
         admin_token,
         integrations,
-        read_timeout: args.read_timeout,
+        read_timeout: args.read_timeout.unwrap_or(server::listen::DEFAULT_READ_TIMEOUT),
     };
     let mut runtime = tokio::runtime::Builder::new_multi_thread();
     // TOKIO_WORKER_THREADS, when set, is tokio's to read.
