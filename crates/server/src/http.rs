@@ -584,8 +584,18 @@ pub fn delivery_json(delivery: &Delivery) -> Value {
     })
 }
 
+/// A store error as the client sees it: 503 when retrying later may help
+/// (the database is unreachable, busy, full or shutting down), 500 when it
+/// will not (a damaged row, a statement the database refuses).
 pub(crate) fn store_error(error: store::StoreError) -> ApiError {
-    ApiError::unavailable(format!("the store is unavailable: {error}"))
+    if error.is_unavailable() {
+        return ApiError::unavailable(format!("the store is unavailable: {error}"));
+    }
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "store_error",
+        format!("the store failed: {error}"),
+    )
 }
 
 pub(crate) type QueryMap = Result<Query<BTreeMap<String, String>>, QueryRejection>;

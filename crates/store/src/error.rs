@@ -67,27 +67,71 @@ impl StoreError {
         }
     }
 
-    /// The database could not be reached or the pool is exhausted: retrying later may help.
+    /// The database could not be reached, is busy, full or shutting down, or
+    /// the pool is exhausted: retrying later may help. Anything else (a
+    /// damaged row, a statement the database refuses) will fail again.
     pub fn is_unavailable(&self) -> bool {
-        if let Self::Sqlite(rusqlite::Error::SqliteFailure(error, _)) = self {
-            return matches!(
+        match self {
+            Self::Sqlite(rusqlite::Error::SqliteFailure(error, _)) => matches!(
                 error.code,
                 rusqlite::ErrorCode::DatabaseBusy
                     | rusqlite::ErrorCode::DatabaseLocked
                     | rusqlite::ErrorCode::CannotOpen
                     | rusqlite::ErrorCode::SystemIoFailure
                     | rusqlite::ErrorCode::DiskFull
-            );
+            ),
+            Self::Database(sqlx::Error::Database(error)) => {
+                let postgres =
+                    error.try_downcast_ref::<sqlx::postgres::PgDatabaseError>().is_some();
+                error.code().is_some_and(|code| transient_code(&code, postgres))
+            }
+            _ => matches!(
+                self,
+                Self::Closed
+                    | Self::Database(
+                        sqlx::Error::Io(_)
+                            | sqlx::Error::PoolTimedOut
+                            | sqlx::Error::PoolClosed
+                            | sqlx::Error::WorkerCrashed
+                    )
+            ),
         }
-        matches!(
-            self,
-            Self::Closed
-                | Self::Database(
-                    sqlx::Error::Io(_)
-                        | sqlx::Error::PoolTimedOut
-                        | sqlx::Error::PoolClosed
-                        | sqlx::Error::WorkerCrashed
-                )
-        )
+    }
+}
+
+/// Whether a database's error code says "later": SQLite's result codes
+/// (extended ones carry the primary in their low byte) for busy, locked,
+/// I/O, full and cannot-open; PostgreSQL's SQLSTATE classes 08 (the
+/// connection), 53 (resources: disk full, too many connections) and 57P
+/// (shutting down, starting up), and serialization failures and deadlocks.
+fn transient_code(code: &str, postgres: bool) -> bool {
+    if postgres {
+        return code.starts_with("08")
+            || code.starts_with("53")
+            || code.starts_with("57P")
+            || code == "40001"
+            || code == "40P01";
+    }
+    code.parse::<i32>().is_ok_and(|number| matches!(number & 0xff, 5 | 6 | 10 | 13 | 14))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::transient_code;
+
+    #[test]
+    fn transient_codes_are_told_from_lasting_ones() {
+        for code in ["5", "517", "6", "10", "266", "13", "14"] {
+            assert!(transient_code(code, false), "SQLite {code}");
+        }
+        for code in ["1", "11", "19", "2067", "787"] {
+            assert!(!transient_code(code, false), "SQLite {code}");
+        }
+        for code in ["08006", "53100", "53300", "57P01", "40001", "40P01"] {
+            assert!(transient_code(code, true), "PostgreSQL {code}");
+        }
+        for code in ["23505", "42P01", "22P05", "XX000", "P0001"] {
+            assert!(!transient_code(code, true), "PostgreSQL {code}");
+        }
     }
 }

@@ -97,7 +97,7 @@ fn integration_keys_never_appear_in_logs() {
 /// PostgreSQL is given the text and compresses it itself. Either way it
 /// exports as received.
 #[test]
-fn a_long_body_is_stored_compressed_on_sqlite_and_exports_as_received() {
+fn a_long_body_is_stored_compressed_on_sqlite_exports_as_received_and_damaged_is_a_500() {
     let mut app = spawn_app(&config_yaml(&[], None));
     let events: Vec<Value> = (0..8)
         .map(|n| {
@@ -121,4 +121,18 @@ fn a_long_body_is_stored_compressed_on_sqlite_and_exports_as_received() {
          FROM payloads",
     );
     assert_eq!(stored, if app.on_postgres() { "text" } else { "lz4, body 0" });
+
+    // A stored body damaged on disk is a 500 naming the payload, not a 503
+    // that would have the client retry what will fail again.
+    app.execute_sql(if app.on_postgres() {
+        "UPDATE payloads SET body_lz4 = '\\x0a000000ffff'::bytea"
+    } else {
+        "UPDATE payloads SET body_lz4 = X'0a000000ffff'"
+    });
+    app.start_again();
+    let reply = app.api_get("/api/v1/events/export?after=0");
+    let error = reply.expect_error(500, "a damaged body");
+    assert_eq!(error["error"]["code"], "store_error", "{error}");
+    let said = error["error"]["message"].as_str().unwrap_or("");
+    assert!(said.contains("payloads.body_lz4 of payload 1"), "{error}");
 }
